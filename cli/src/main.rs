@@ -1,1 +1,56 @@
-fn main() {}
+//! `wfkit`: the command-line face of the wfkit libraries.
+//!
+//! Exit codes: 0 success; 1 a check failed (an invalid history, histories that differ);
+//! 2 the input could not be used (unreadable file, bad flags).
+
+mod exit;
+mod history_convert;
+mod history_diff;
+mod history_show;
+mod history_stats;
+mod history_validate;
+
+use clap::{Parser, Subcommand};
+
+/// wfkit: test, replay and load-benchmark workflow systems that speak Temporal's API.
+#[derive(Debug, Parser)]
+#[command(name = "wfkit", version, about, long_about = None, after_help = exit::EXIT_CODES_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Read, check, convert, compare and summarise workflow histories.
+    #[command(subcommand)]
+    History(HistoryCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum HistoryCommand {
+    /// Check that history files load and obey Temporal's history rules; one line per file.
+    Validate(history_validate::ValidateArgs),
+    /// Print a readable table of a history's events.
+    Show(history_show::ShowArgs),
+    /// Convert a history between canonical JSON, legacy JSON and binary protobuf.
+    Convert(history_convert::ConvertArgs),
+    /// Compare two histories after normalisation; print the first diverging event.
+    Diff(history_diff::DiffArgs),
+    /// Events, bytes, largest payloads and continue-as-new advice.
+    Stats(history_stats::StatsArgs),
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::History(command) => match command {
+            HistoryCommand::Validate(args) => history_validate::run(&args),
+            HistoryCommand::Show(args) => history_show::run(&args),
+            HistoryCommand::Convert(args) => history_convert::run(&args),
+            HistoryCommand::Diff(args) => history_diff::run(&args),
+            HistoryCommand::Stats(args) => history_stats::run(&args),
+        },
+    };
+    exit::finish(outcome)
+}

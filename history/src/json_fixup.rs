@@ -44,7 +44,7 @@ pub(crate) fn fix_message(
             Value::String(_) => Ok(()),
             other => Err(problem(
                 path,
-                format!("expected {kind} as a string, found {}", json_type(other)),
+                format!("expected {kind} as a string, found {}", describe(other)),
             )),
         };
     }
@@ -149,14 +149,14 @@ fn fix_single(
             Value::Bool(_) => Ok(()),
             other => Err(problem(
                 path,
-                format!("expected a boolean, found {}", json_type(other)),
+                format!("expected a boolean, found {}", describe(other)),
             )),
         },
         Kind::String => match value {
             Value::String(_) => Ok(()),
             other => Err(problem(
                 path,
-                format!("expected a string, found {}", json_type(other)),
+                format!("expected a string, found {}", describe(other)),
             )),
         },
         Kind::Bytes => match value {
@@ -167,7 +167,7 @@ fn fix_single(
             )),
             other => Err(problem(
                 path,
-                format!("expected base64 bytes, found {}", json_type(other)),
+                format!("expected base64 bytes, found {}", describe(other)),
             )),
         },
         Kind::Double | Kind::Float => match value {

@@ -71,6 +71,23 @@ where
                 message: format!("expected an event object, found {}", json_type(&value)),
             });
         }
+        for required in ["eventId", "eventType"] {
+            let snake = if required == "eventId" {
+                "event_id"
+            } else {
+                "event_type"
+            };
+            if value.get(required).is_none() && value.get(snake).is_none() {
+                return Err(HistoryError::Field {
+                    location: self.location(
+                        Some(event_index),
+                        event_id,
+                        Some(required.to_string()),
+                    ),
+                    message: format!("missing: every event needs `{required}`"),
+                });
+            }
+        }
         let mut report = FixupReport::default();
         if let Err(problem) = fix_message(&self.desc, &mut value, "", &mut report) {
             return Err(HistoryError::Field {

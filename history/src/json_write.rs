@@ -38,6 +38,16 @@ pub fn event_to_json(event: &HistoryEvent, style: EnumStyle) -> Result<Value, Hi
         .map_err(|err| HistoryError::Write {
             message: format!("event {}: {err}", event.event_id),
         })?;
+    // A type the protos did not know was read as 0, which proto3 JSON leaves out; written
+    // explicitly so that the output still says every event has a type.
+    if event.event_type == 0
+        && let Value::Object(map) = &mut value
+    {
+        map.insert(
+            "eventType".to_string(),
+            Value::String("EVENT_TYPE_UNSPECIFIED".to_string()),
+        );
+    }
     if style == EnumStyle::Legacy {
         legacy_enums(&dynamic.descriptor(), &mut value);
     }

@@ -187,7 +187,15 @@ impl Checker {
             self.close_event.get_or_insert(id);
         }
         match &event.attributes {
-            None if kind != EventType::Unspecified => {
+            None if kind == EventType::Unspecified => {
+                self.violation(
+                    V_ATTRIBUTES,
+                    id,
+                    Some("eventType"),
+                    "the event has neither a known type nor attributes".to_string(),
+                );
+            }
+            None => {
                 self.violation(
                     V_ATTRIBUTES,
                     id,
