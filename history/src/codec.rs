@@ -187,10 +187,10 @@ where
             })
         }
         Some(other) => Err(HistoryError::Json {
-            location: crate::error::Location {
+            location: Box::new(crate::error::Location {
                 source: source.to_string(),
                 ..Default::default()
-            },
+            }),
             message: format!(
                 "not a history: JSON starts with '{{' or '[', binary protobuf with 0x0a; this starts with {}",
                 describe_byte(other)

@@ -63,7 +63,7 @@ pub enum HistoryError {
     #[error("[WFH002] {location}: {message}")]
     Json {
         /// Where.
-        location: Location,
+        location: Box<Location>,
         /// What is wrong.
         message: String,
     },
@@ -71,7 +71,7 @@ pub enum HistoryError {
     #[error("[WFH003] {location}: {message}")]
     Field {
         /// Where, including the event and the field.
-        location: Location,
+        location: Box<Location>,
         /// What is wrong.
         message: String,
     },
@@ -79,7 +79,7 @@ pub enum HistoryError {
     #[error("[WFH004] {location}: {message}")]
     Proto {
         /// Where, including the byte offset.
-        location: Location,
+        location: Box<Location>,
         /// What the decoder said.
         message: String,
     },
@@ -117,7 +117,7 @@ impl HistoryError {
         match self {
             HistoryError::Json { location, .. }
             | HistoryError::Field { location, .. }
-            | HistoryError::Proto { location, .. } => Some(location),
+            | HistoryError::Proto { location, .. } => Some(location.as_ref()),
             _ => None,
         }
     }

@@ -51,15 +51,15 @@ where
         event_index: Option<usize>,
         event_id: Option<i64>,
         field: Option<String>,
-    ) -> Location {
-        Location {
+    ) -> Box<Location> {
+        Box::new(Location {
             source: self.source.to_string(),
             history_index: self.history_index,
             event_index,
             event_id,
             field,
             ..Location::default()
-        }
+        })
     }
 
     /// Decodes one event's JSON tree and hands it to the callback.
@@ -97,7 +97,7 @@ where
         }
         self.summary.legacy_enums |= report.legacy_enums;
         for (code, path, message) in report.warnings {
-            let location = self.location(Some(event_index), event_id, Some(path));
+            let location = *self.location(Some(event_index), event_id, Some(path));
             self.summary.warnings.push(Warning {
                 code,
                 location,
@@ -168,7 +168,7 @@ where
             err.to_string()
         };
         return Err(HistoryError::Json {
-            location,
+            location: Box::new(location),
             message: strip_position(&message),
         });
     }
@@ -287,7 +287,7 @@ where
                 other => {
                     map.next_value::<IgnoredAny>()?;
                     let mut ctx = self.ctx.borrow_mut();
-                    let location = ctx.location(None, None, Some(other.to_string()));
+                    let location = *ctx.location(None, None, Some(other.to_string()));
                     ctx.summary.warnings.push(Warning {
                         code: WARN_UNKNOWN_TOP_LEVEL,
                         location,

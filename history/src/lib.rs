@@ -25,6 +25,7 @@ mod json_write;
 mod normalize;
 mod proto_io;
 mod stats;
+pub mod synth;
 mod table;
 mod validate;
 

@@ -29,11 +29,13 @@ where
     let mut offset = 0u64;
     let mut count = 0usize;
     let mut buffer = Vec::new();
-    let location = |offset: u64, count: usize| Location {
-        source: source.to_string(),
-        byte_offset: Some(offset),
-        event_index: Some(count),
-        ..Location::default()
+    let location = |offset: u64, count: usize| -> Box<Location> {
+        Box::new(Location {
+            source: source.to_string(),
+            byte_offset: Some(offset),
+            event_index: Some(count),
+            ..Location::default()
+        })
     };
     loop {
         let record_start = offset;
@@ -91,12 +93,12 @@ where
 
 fn bad_eof(source: &str, offset: u64, count: usize) -> HistoryError {
     HistoryError::Proto {
-        location: Location {
+        location: Box::new(Location {
             source: source.to_string(),
             byte_offset: Some(offset),
             event_index: Some(count),
             ..Location::default()
-        },
+        }),
         message: "the input ends inside an event (truncated file?)".to_string(),
     }
 }

@@ -78,10 +78,10 @@ fn payload(payload: &Payload) -> String {
         .get("encoding")
         .map(|e| String::from_utf8_lossy(e).to_string())
         .unwrap_or_default();
-    if encoding.starts_with("json") || encoding == "binary/plain" {
-        if let Ok(text) = std::str::from_utf8(&payload.data) {
-            return text.to_string();
-        }
+    if (encoding.starts_with("json") || encoding == "binary/plain")
+        && let Ok(text) = std::str::from_utf8(&payload.data)
+    {
+        return text.to_string();
     }
     if encoding == "binary/null" {
         return "null".to_string();
