@@ -169,12 +169,7 @@ impl fmt::Display for HistoryDiff {
         let Some(first) = &self.first else {
             return write!(f, "equal: {} events", self.len_a);
         };
-        writeln!(
-            f,
-            "histories differ first at position {} (event id {}):",
-            first.index + 1,
-            first.index + 1
-        )?;
+        writeln!(f, "histories differ first at event {}:", first.index + 1)?;
         writeln!(f, "  a: {}", describe(&first.a))?;
         writeln!(f, "  b: {}", describe(&first.b))?;
         if !first.fields.is_empty() {
