@@ -134,8 +134,10 @@ impl Normalizer {
                 _ => {}
             }
         }
-        if message.descriptor().full_name() == "temporal.api.taskqueue.v1.TaskQueue" {
-            scrub_sticky_queue(message);
+        match message.descriptor().full_name() {
+            "temporal.api.taskqueue.v1.TaskQueue" => scrub_sticky_queue(message),
+            "temporal.api.sdk.v1.WorkflowTaskCompletedMetadata" => sort_flags(message),
+            _ => {}
         }
     }
 }
@@ -149,6 +151,16 @@ fn scrub_sticky_queue(queue: &mut DynamicMessage) {
         == Some(TASK_QUEUE_KIND_STICKY);
     if is_sticky {
         queue.set_field_by_name("name", Value::String(STICKY_QUEUE_PLACEHOLDER.to_string()));
+    }
+}
+
+/// SDKs record the flags they used from a hash set, so their order changes from run to run;
+/// what a replayer checks is the set.
+fn sort_flags(metadata: &mut DynamicMessage) {
+    for name in ["core_used_flags", "lang_used_flags"] {
+        if let Some(Value::List(flags)) = metadata.get_field_by_name_mut(name) {
+            flags.sort_by_key(|flag| flag.as_u32().unwrap_or(u32::MAX));
+        }
     }
 }
 

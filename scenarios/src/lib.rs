@@ -1,1 +1,51 @@
-//! TODO
+//! Scenario workflows written with the official Temporal Rust SDK (`temporalio-sdk`), and the
+//! code to run them against any server that speaks Temporal's gRPC API.
+//!
+//! The same scenarios serve as wfkit's fixture corpus (recorded from the real
+//! `temporal server start-dev` by the `record-fixtures` binary), its conformance suite (the
+//! same spec run on wfkit's engine and on the real server), its replay tests, and the load
+//! generator's built-in worker. Everything is parameterised by server address, namespace and
+//! task queue, and every scenario's result is deterministic.
+//!
+//! - [`spec::all`] lists the scenarios: name, workflow type, JSON input, driver steps
+//!   (signals), expected [`Outcome`] and [`HistoryCheck`]s.
+//! - [`worker::BackgroundWorker`] / [`worker::run_worker`] run a worker with every scenario
+//!   workflow and activity registered.
+//! - [`replay::replay_histories`] replays recorded histories against the scenario workflows.
+//! - [`driver::run_scenario`] starts a scenario with the official client, drives it, waits for
+//!   it to close and returns its outcome and full history.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use wfkit_scenarios::{BackgroundWorker, ServerTarget, run_scenario, spec};
+//!
+//! let target = ServerTarget::new("127.0.0.1:7233", "default");
+//! let worker = BackgroundWorker::start(&target, "scenarios").await?;
+//! let client = target.connect().await?;
+//! for scenario in spec::all() {
+//!     let run = run_scenario(&client, "scenarios", &scenario, &format!("demo-{}", scenario.name)).await?;
+//!     assert_eq!(run.outcome, scenario.expected);
+//! }
+//! worker.stop().await?;
+//! # Ok(())
+//! # }
+//! ```
+
+pub mod activities;
+pub mod checks;
+pub mod connect;
+pub mod driver;
+pub mod error;
+pub mod outcome;
+pub mod replay;
+pub mod spec;
+pub mod worker;
+pub mod workflows;
+
+pub use checks::{CheckFailure, HistoryCheck, verify_all};
+pub use connect::{ServerTarget, connect};
+pub use driver::{ScenarioOutcome, run_scenario, run_scenario_within, signal_json};
+pub use error::{ConnectError, OutcomeError, ScenarioError, WorkerError};
+pub use outcome::{FailureKind, FailureSummary, Outcome, outcome_from_history};
+pub use spec::{DriverStep, ScenarioSpec, all};
+pub use worker::{BackgroundWorker, run_worker, worker_options};

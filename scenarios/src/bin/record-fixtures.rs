@@ -1,0 +1,156 @@
+//! Records every scenario's history from the real Temporal server into the fixture corpus.
+//!
+//! Starts `temporal server start-dev` (via `wfkit-devserver`) unless `--address` names a
+//! running server, runs the scenario worker in-process, runs every scenario, checks each
+//! outcome against its spec, and writes `<out>/<scenario>/v1/<scenario>.json` in canonical
+//! proto3 JSON. Nothing is written unless every scenario behaves as specified.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use wfkit_devserver::DevServer;
+use wfkit_history::Format;
+use wfkit_scenarios::{
+    BackgroundWorker, ScenarioOutcome, ServerTarget, run_scenario, spec, verify_all,
+};
+
+/// Task queue the recorder's worker polls.
+const TASK_QUEUE: &str = "wfkit-scenarios";
+
+/// Fixture format version: the `v1` folder. Bump when a scenario's workflow code changes so old
+/// histories stay available for replay tests.
+const FIXTURE_VERSION: &str = "v1";
+
+const USAGE: &str = "\
+record-fixtures: record every wfkit scenario from the real Temporal server
+
+USAGE:
+    cargo run -p wfkit-scenarios --bin record-fixtures -- [OPTIONS]
+
+OPTIONS:
+    --out DIR           where to write <scenario>/v1/<scenario>.json
+                        [default: fixtures/scenarios in the workspace]
+    --address HOST:PORT use a running server instead of starting `temporal server start-dev`
+    --namespace NAME    namespace on that server [default: default]
+    -h, --help          print this help
+";
+
+struct Args {
+    out: PathBuf,
+    address: Option<String>,
+    namespace: String,
+}
+
+/// `fixtures/scenarios` at the workspace root (this crate's parent folder).
+fn default_out_dir() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .parent()
+        .map(|root| root.join("fixtures").join("scenarios"))
+        .unwrap_or_else(|| manifest.join("../fixtures/scenarios"))
+}
+
+fn parse_args() -> Result<Option<Args>> {
+    let mut args = Args {
+        out: default_out_dir(),
+        address: None,
+        namespace: "default".to_owned(),
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| {
+            it.next()
+                .with_context(|| format!("{name} needs a value\n\n{USAGE}"))
+        };
+        match arg.as_str() {
+            "-h" | "--help" => {
+                print!("{USAGE}");
+                return Ok(None);
+            }
+            "--out" => args.out = PathBuf::from(value("--out")?),
+            "--address" => args.address = Some(value("--address")?),
+            "--namespace" => args.namespace = value("--namespace")?,
+            other => bail!("unknown argument {other:?}\n\n{USAGE}"),
+        }
+    }
+    Ok(Some(args))
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let Some(args) = parse_args()? else {
+        return Ok(());
+    };
+    let (server, target) = match &args.address {
+        Some(address) => (None, ServerTarget::new(address, &args.namespace)),
+        None => {
+            let server = DevServer::start()
+                .await
+                .context("starting the real Temporal dev server")?;
+            let target = ServerTarget::new(server.address(), server.namespace());
+            eprintln!("started temporal server start-dev at {}", target.address);
+            (Some(server), target)
+        }
+    };
+
+    let runs = run_all(&target).await;
+    if let Some(server) = server {
+        server.stop().await.context("stopping the dev server")?;
+    }
+    let runs = runs?;
+
+    for run in &runs {
+        let dir = args.out.join(&run.scenario).join(FIXTURE_VERSION);
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        let path = dir.join(format!("{}.json", run.scenario));
+        wfkit_history::save_file(&path, std::slice::from_ref(&run.history), Format::Json)
+            .with_context(|| format!("writing {}", path.display()))?;
+        let loaded = wfkit_history::load_file(&path)
+            .with_context(|| format!("reading back {}", path.display()))?;
+        if loaded.histories.as_slice() != std::slice::from_ref(&run.history) {
+            bail!(
+                "{} does not read back as the history that was written",
+                path.display()
+            );
+        }
+        println!("{}: {} events", path.display(), run.history.events.len());
+    }
+    Ok(())
+}
+
+/// Runs every scenario with an in-process worker; fails unless each matches its spec.
+async fn run_all(target: &ServerTarget) -> Result<Vec<ScenarioOutcome>> {
+    let worker = BackgroundWorker::start(target, TASK_QUEUE)
+        .await
+        .context("starting the scenario worker")?;
+    let client = target.connect().await?;
+    let mut runs = Vec::new();
+    let mut problems = Vec::new();
+    for scenario in spec::all() {
+        let workflow_id = format!("wfkit-fixture-{}", scenario.name);
+        let run = run_scenario(&client, TASK_QUEUE, &scenario, &workflow_id)
+            .await
+            .with_context(|| format!("running scenario {}", scenario.name))?;
+        if run.outcome != scenario.expected {
+            problems.push(format!(
+                "{}: outcome {:?}, expected {:?}",
+                scenario.name, run.outcome, scenario.expected
+            ));
+        }
+        for failure in verify_all(&run.history, &scenario.checks) {
+            problems.push(format!("{}: {failure}", scenario.name));
+        }
+        runs.push(run);
+    }
+    worker
+        .stop()
+        .await
+        .context("stopping the scenario worker")?;
+    if !problems.is_empty() {
+        bail!(
+            "scenarios did not behave as specified:\n  {}",
+            problems.join("\n  ")
+        );
+    }
+    Ok(runs)
+}
