@@ -1,0 +1,462 @@
+//! The activity state machine: scheduled, started, then retried, completed, failed, timed out
+//! or canceled. As on the real server, only an activity's final attempt reaches the history
+//! (its ActivityTaskStarted is written together with the close event); earlier attempts live in
+//! the mutable state and are visible to the worker as the attempt number and last failure.
+
+use std::time::{Duration, SystemTime};
+
+use temporalio_protos::temporal::api::common::v1::{ActivityType, Header, Payloads, RetryPolicy};
+use temporalio_protos::temporal::api::enums::v1::{RetryState, TimeoutType};
+use temporalio_protos::temporal::api::failure::v1::{
+    Failure, TimeoutFailureInfo, failure::FailureInfo,
+};
+use temporalio_protos::temporal::api::history::v1::history_event::Attributes;
+use temporalio_protos::temporal::api::history::v1::{
+    ActivityTaskCanceledEventAttributes, ActivityTaskCompletedEventAttributes,
+    ActivityTaskFailedEventAttributes, ActivityTaskStartedEventAttributes,
+    ActivityTaskTimedOutEventAttributes,
+};
+
+use crate::execution::BufferedEvent;
+use crate::matching::{QueueKey, QueueKind, TaskRef};
+use crate::state::{ExecutionKey, State};
+use crate::time::{duration, nonzero_duration, proto_duration};
+use crate::timers::{ActivityTimeoutKind, TimerTarget};
+
+/// Where an activity stands.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum ActivityPhase {
+    /// In the queue, waiting for a worker.
+    Scheduled,
+    /// A worker runs the current attempt.
+    Started {
+        started_time: SystemTime,
+        identity: String,
+        request_id: String,
+    },
+    /// Waiting out the backoff before the next attempt.
+    BackingOff,
+}
+
+/// An open activity of a run.
+#[derive(Debug, Clone)]
+pub(crate) struct Activity {
+    pub(crate) scheduled_event_id: i64,
+    pub(crate) activity_id: String,
+    pub(crate) activity_type: ActivityType,
+    pub(crate) task_queue: String,
+    pub(crate) header: Option<Header>,
+    pub(crate) input: Option<Payloads>,
+    pub(crate) schedule_to_close: Option<Duration>,
+    pub(crate) schedule_to_start: Option<Duration>,
+    pub(crate) start_to_close: Duration,
+    pub(crate) heartbeat: Option<Duration>,
+    pub(crate) retry_policy: RetryPolicy,
+    pub(crate) scheduled_time: SystemTime,
+    pub(crate) attempt_scheduled_time: SystemTime,
+    pub(crate) attempt: i32,
+    pub(crate) phase: ActivityPhase,
+    pub(crate) last_failure: Option<Failure>,
+    pub(crate) heartbeat_details: Option<Payloads>,
+    pub(crate) last_heartbeat_time: Option<SystemTime>,
+    /// The ActivityTaskCancelRequested event id, once the workflow asked to cancel.
+    pub(crate) cancel_requested_event_id: Option<i64>,
+}
+
+impl Activity {
+    pub(crate) fn is_outstanding(&self) -> bool {
+        !matches!(self.phase, ActivityPhase::BackingOff)
+    }
+
+    pub(crate) fn queue(&self, namespace: &str) -> QueueKey {
+        QueueKey {
+            namespace: namespace.to_string(),
+            name: self.task_queue.clone(),
+            kind: QueueKind::Activity,
+        }
+    }
+}
+
+/// How an attempt ended, as the worker (or a timeout) reports it.
+#[derive(Debug, Clone)]
+pub(crate) enum AttemptOutcome {
+    Completed(Option<Payloads>),
+    Failed(Box<Failure>),
+    TimedOut(ActivityTimeoutKind),
+    Canceled(Option<Payloads>),
+}
+
+/// The server's retry policy defaults for anything the command left unset.
+pub(crate) fn fill_retry_policy(policy: Option<RetryPolicy>) -> RetryPolicy {
+    let mut policy = policy.unwrap_or_default();
+    let initial =
+        nonzero_duration(policy.initial_interval.as_ref()).unwrap_or(Duration::from_secs(1));
+    policy.initial_interval = Some(proto_duration(initial));
+    if policy.backoff_coefficient == 0.0 {
+        policy.backoff_coefficient = 2.0;
+    }
+    if nonzero_duration(policy.maximum_interval.as_ref()).is_none() {
+        policy.maximum_interval = Some(proto_duration(initial * 100));
+    }
+    policy
+}
+
+/// The delay before attempt `attempt + 1`: initial * coefficient^(attempt-1), capped.
+fn backoff(policy: &RetryPolicy, attempt: i32) -> Duration {
+    let initial = duration(policy.initial_interval.as_ref()).unwrap_or(Duration::from_secs(1));
+    let maximum = duration(policy.maximum_interval.as_ref()).unwrap_or(initial * 100);
+    let factor = policy
+        .backoff_coefficient
+        .max(1.0)
+        .powi((attempt - 1).clamp(0, 64));
+    let seconds = (initial.as_secs_f64() * factor).min(maximum.as_secs_f64());
+    Duration::from_secs_f64(seconds.max(0.0))
+}
+
+fn timeout_type(kind: ActivityTimeoutKind) -> TimeoutType {
+    match kind {
+        ActivityTimeoutKind::ScheduleToStart => TimeoutType::ScheduleToStart,
+        ActivityTimeoutKind::StartToClose => TimeoutType::StartToClose,
+        ActivityTimeoutKind::ScheduleToClose => TimeoutType::ScheduleToClose,
+        ActivityTimeoutKind::Heartbeat => TimeoutType::Heartbeat,
+    }
+}
+
+fn timeout_failure(
+    kind: ActivityTimeoutKind,
+    details: Option<Payloads>,
+    last_failure: Option<Failure>,
+) -> Failure {
+    let name = match kind {
+        ActivityTimeoutKind::ScheduleToStart => "ScheduleToStart",
+        ActivityTimeoutKind::StartToClose => "StartToClose",
+        ActivityTimeoutKind::ScheduleToClose => "ScheduleToClose",
+        ActivityTimeoutKind::Heartbeat => "Heartbeat",
+    };
+    Failure {
+        message: format!("activity {name} timeout"),
+        source: String::new(),
+        cause: last_failure.map(Box::new),
+        failure_info: Some(FailureInfo::TimeoutFailureInfo(TimeoutFailureInfo {
+            timeout_type: timeout_type(kind) as i32,
+            last_heartbeat_details: details,
+        })),
+        ..Failure::default()
+    }
+}
+
+impl State {
+    /// Queues the activity's current attempt and arms its schedule-to-start timeout.
+    pub(crate) fn queue_activity_attempt(&mut self, key: &ExecutionKey, scheduled_event_id: i64) {
+        let now = self.now();
+        let Some(activity) = self
+            .executions
+            .get_mut(key)
+            .and_then(|e| e.activities.get_mut(&scheduled_event_id))
+        else {
+            return;
+        };
+        activity.phase = ActivityPhase::Scheduled;
+        activity.attempt_scheduled_time = now;
+        let attempt = activity.attempt;
+        let queue = activity.queue(&key.namespace);
+        let schedule_to_start = activity.schedule_to_start;
+        self.matching.push(
+            queue,
+            TaskRef {
+                key: key.clone(),
+                scheduled_event_id,
+                attempt,
+            },
+        );
+        if let Some(timeout) = schedule_to_start {
+            self.timers.add(
+                now + timeout,
+                TimerTarget::ActivityTimeout {
+                    key: key.clone(),
+                    scheduled_event_id,
+                    attempt,
+                    kind: ActivityTimeoutKind::ScheduleToStart,
+                },
+            );
+        }
+        self.timer_wake.notify_one();
+    }
+
+    /// Starts a queued activity attempt for a poller, if the reference is still current.
+    pub(crate) fn start_activity(
+        &mut self,
+        task: &TaskRef,
+        identity: &str,
+        request_id: String,
+    ) -> Option<Activity> {
+        let now = self.now();
+        let execution = self.executions.get_mut(&task.key)?;
+        if !execution.is_running() {
+            return None;
+        }
+        let activity = execution.activities.get_mut(&task.scheduled_event_id)?;
+        if activity.attempt != task.attempt || activity.phase != ActivityPhase::Scheduled {
+            return None;
+        }
+        activity.phase = ActivityPhase::Started {
+            started_time: now,
+            identity: identity.to_string(),
+            request_id,
+        };
+        let snapshot = activity.clone();
+        let deadline = now + snapshot.start_to_close;
+        self.timers.add(
+            deadline,
+            TimerTarget::ActivityTimeout {
+                key: task.key.clone(),
+                scheduled_event_id: task.scheduled_event_id,
+                attempt: task.attempt,
+                kind: ActivityTimeoutKind::StartToClose,
+            },
+        );
+        if let Some(heartbeat) = snapshot.heartbeat {
+            self.timers.add(
+                now + heartbeat,
+                TimerTarget::ActivityTimeout {
+                    key: task.key.clone(),
+                    scheduled_event_id: task.scheduled_event_id,
+                    attempt: task.attempt,
+                    kind: ActivityTimeoutKind::Heartbeat,
+                },
+            );
+        }
+        self.timer_wake.notify_one();
+        Some(snapshot)
+    }
+
+    /// Ends the current attempt. Failures and start-to-close or heartbeat timeouts are retried
+    /// while the retry policy and the schedule-to-close timeout allow; anything else closes the
+    /// activity and writes its final events.
+    pub(crate) fn finish_activity_attempt(
+        &mut self,
+        key: &ExecutionKey,
+        scheduled_event_id: i64,
+        outcome: AttemptOutcome,
+        identity: &str,
+    ) {
+        let now = self.now();
+        let Some(execution) = self.executions.get_mut(key) else {
+            return;
+        };
+        let Some(activity) = execution.activities.get(&scheduled_event_id).cloned() else {
+            return;
+        };
+        let cancel_requested_event_id = activity.cancel_requested_event_id;
+
+        let (failure, retryable_kind) = match &outcome {
+            AttemptOutcome::Failed(failure) => (Some((**failure).clone()), true),
+            AttemptOutcome::TimedOut(kind) => (
+                Some(timeout_failure(
+                    *kind,
+                    activity.heartbeat_details.clone(),
+                    activity.last_failure.clone(),
+                )),
+                matches!(
+                    kind,
+                    ActivityTimeoutKind::StartToClose | ActivityTimeoutKind::Heartbeat
+                ),
+            ),
+            _ => (None, false),
+        };
+        let retry_state = match &failure {
+            Some(failure) if retryable_kind && cancel_requested_event_id.is_none() => {
+                self.retry_state(&activity, failure, now)
+            }
+            Some(_) if cancel_requested_event_id.is_some() => RetryState::CancelRequested,
+            Some(_) => RetryState::NonRetryableFailure,
+            None => RetryState::Unspecified,
+        };
+        if retry_state == RetryState::InProgress {
+            let delay = backoff(&activity.retry_policy, activity.attempt);
+            if let Some(activity) = self
+                .executions
+                .get_mut(key)
+                .and_then(|e| e.activities.get_mut(&scheduled_event_id))
+            {
+                activity.phase = ActivityPhase::BackingOff;
+                activity.last_failure = failure;
+                activity.attempt += 1;
+                let attempt = activity.attempt;
+                self.timers.add(
+                    now + delay,
+                    TimerTarget::ActivityRetry {
+                        key: key.clone(),
+                        scheduled_event_id,
+                        attempt,
+                    },
+                );
+            }
+            self.timer_wake.notify_one();
+            return;
+        }
+
+        // Final: the activity closes. It leaves the mutable state now, and its events go to
+        // the history (or the buffer, while a workflow task runs).
+        if let Some(execution) = self.executions.get_mut(key) {
+            execution.activities.remove(&scheduled_event_id);
+        }
+        self.matching
+            .remove(&activity.queue(&key.namespace), key, scheduled_event_id);
+        let started = match &activity.phase {
+            ActivityPhase::Started {
+                identity: started_by,
+                request_id,
+                ..
+            } => Some(ActivityTaskStartedEventAttributes {
+                scheduled_event_id,
+                identity: started_by.clone(),
+                request_id: request_id.clone(),
+                attempt: activity.attempt,
+                last_failure: activity.last_failure.clone(),
+                ..ActivityTaskStartedEventAttributes::default()
+            }),
+            _ => None,
+        };
+        let closed = match outcome {
+            AttemptOutcome::Completed(result) => Attributes::ActivityTaskCompletedEventAttributes(
+                ActivityTaskCompletedEventAttributes {
+                    result,
+                    scheduled_event_id,
+                    identity: identity.to_string(),
+                    ..ActivityTaskCompletedEventAttributes::default()
+                },
+            ),
+            AttemptOutcome::Failed(_) => {
+                Attributes::ActivityTaskFailedEventAttributes(ActivityTaskFailedEventAttributes {
+                    failure,
+                    scheduled_event_id,
+                    identity: identity.to_string(),
+                    retry_state: retry_state as i32,
+                    ..ActivityTaskFailedEventAttributes::default()
+                })
+            }
+            AttemptOutcome::TimedOut(_) => Attributes::ActivityTaskTimedOutEventAttributes(
+                ActivityTaskTimedOutEventAttributes {
+                    failure,
+                    scheduled_event_id,
+                    started_event_id: 0,
+                    retry_state: retry_state as i32,
+                },
+            ),
+            AttemptOutcome::Canceled(details) => Attributes::ActivityTaskCanceledEventAttributes(
+                ActivityTaskCanceledEventAttributes {
+                    details,
+                    latest_cancel_requested_event_id: cancel_requested_event_id.unwrap_or(0),
+                    scheduled_event_id,
+                    identity: identity.to_string(),
+                    ..ActivityTaskCanceledEventAttributes::default()
+                },
+            ),
+        };
+        let event = match started {
+            Some(started) => BufferedEvent::ActivityClosed {
+                started: Box::new(started),
+                closed: Box::new(closed),
+            },
+            None => BufferedEvent::plain(closed),
+        };
+        self.record_external(key, event);
+    }
+
+    /// Whether a failed attempt is retried (`InProgress`) or why not.
+    fn retry_state(&self, activity: &Activity, failure: &Failure, now: SystemTime) -> RetryState {
+        let policy = &activity.retry_policy;
+        if let Some(FailureInfo::ApplicationFailureInfo(info)) = &failure.failure_info
+            && (info.non_retryable || policy.non_retryable_error_types.contains(&info.r#type))
+        {
+            return RetryState::NonRetryableFailure;
+        }
+        if policy.maximum_attempts > 0 && activity.attempt >= policy.maximum_attempts {
+            return RetryState::MaximumAttemptsReached;
+        }
+        if let Some(schedule_to_close) = activity.schedule_to_close {
+            let next_attempt = now + backoff(policy, activity.attempt);
+            if next_attempt >= activity.scheduled_time + schedule_to_close {
+                return RetryState::Timeout;
+            }
+        }
+        RetryState::InProgress
+    }
+
+    /// A timeout fired for an activity; does nothing when the attempt is no longer current.
+    pub(crate) fn time_out_activity(
+        &mut self,
+        key: &ExecutionKey,
+        scheduled_event_id: i64,
+        attempt: i32,
+        kind: ActivityTimeoutKind,
+    ) {
+        let now = self.now();
+        let Some(activity) = self
+            .executions
+            .get(key)
+            .and_then(|e| e.activities.get(&scheduled_event_id))
+        else {
+            return;
+        };
+        let current = match kind {
+            // Schedule-to-close covers every attempt.
+            ActivityTimeoutKind::ScheduleToClose => true,
+            ActivityTimeoutKind::ScheduleToStart => {
+                activity.attempt == attempt && activity.phase == ActivityPhase::Scheduled
+            }
+            ActivityTimeoutKind::StartToClose => {
+                activity.attempt == attempt
+                    && matches!(activity.phase, ActivityPhase::Started { .. })
+            }
+            ActivityTimeoutKind::Heartbeat => {
+                activity.attempt == attempt
+                    && matches!(activity.phase, ActivityPhase::Started { .. })
+                    && activity.heartbeat_deadline_passed(now)
+            }
+        };
+        if current {
+            self.finish_activity_attempt(
+                key,
+                scheduled_event_id,
+                AttemptOutcome::TimedOut(kind),
+                "",
+            );
+        }
+    }
+
+    /// The backoff of an activity ended: its next attempt goes to the queue.
+    pub(crate) fn retry_activity(
+        &mut self,
+        key: &ExecutionKey,
+        scheduled_event_id: i64,
+        attempt: i32,
+    ) {
+        let Some(activity) = self
+            .executions
+            .get(key)
+            .and_then(|e| e.activities.get(&scheduled_event_id))
+        else {
+            return;
+        };
+        if activity.attempt == attempt && activity.phase == ActivityPhase::BackingOff {
+            self.queue_activity_attempt(key, scheduled_event_id);
+        }
+    }
+}
+
+impl Activity {
+    /// Heartbeats re-arm a new timer each time, so an old timer is current only when no
+    /// heartbeat came within the timeout.
+    fn heartbeat_deadline_passed(&self, now: SystemTime) -> bool {
+        let Some(timeout) = self.heartbeat else {
+            return false;
+        };
+        let last = self.last_heartbeat_time.unwrap_or(match self.phase {
+            ActivityPhase::Started { started_time, .. } => started_time,
+            _ => self.attempt_scheduled_time,
+        });
+        now >= last + timeout
+    }
+}

@@ -1,0 +1,65 @@
+//! The gRPC frontend: `temporal.api.workflowservice.v1.WorkflowService`. One file per RPC
+//! (or per small family of RPCs); this file only routes. RPCs not listed here answer
+//! UNIMPLEMENTED.
+
+mod describe;
+mod get_history;
+pub(crate) mod health;
+mod poll_activity_task;
+mod poll_workflow_task;
+mod respond_activity_task;
+mod respond_workflow_task;
+mod signal;
+mod start_workflow;
+mod system;
+
+use std::sync::Arc;
+
+use temporalio_protos::temporal::api::workflowservice::v1 as api;
+use tonic::{Request, Response, Status};
+
+use crate::services::workflowservice::workflow_service_server::WorkflowService;
+use crate::shared::Shared;
+
+/// The WorkflowService implementation.
+#[derive(Debug, Clone)]
+pub(crate) struct Frontend {
+    pub(crate) shared: Arc<Shared>,
+}
+
+/// Implements the service: each listed RPC goes to the handler of the same name, with errors
+/// converted to gRPC statuses. (The whole impl is generated so `async_trait` sees the methods.)
+macro_rules! routes {
+    ($($name:ident($request:ident) -> $response:ident;)*) => {
+        #[tonic::async_trait]
+        impl WorkflowService for Frontend {
+            $(
+                async fn $name(&self, request: Request<api::$request>) -> Result<Response<api::$response>, Status> {
+                    Frontend::$name(self, request.into_inner()).await.map(Response::new).map_err(Status::from)
+                }
+            )*
+        }
+    };
+}
+
+routes! {
+    get_system_info(GetSystemInfoRequest) -> GetSystemInfoResponse;
+    describe_namespace(DescribeNamespaceRequest) -> DescribeNamespaceResponse;
+    list_namespaces(ListNamespacesRequest) -> ListNamespacesResponse;
+    register_namespace(RegisterNamespaceRequest) -> RegisterNamespaceResponse;
+    start_workflow_execution(StartWorkflowExecutionRequest) -> StartWorkflowExecutionResponse;
+    poll_workflow_task_queue(PollWorkflowTaskQueueRequest) -> PollWorkflowTaskQueueResponse;
+    respond_workflow_task_completed(RespondWorkflowTaskCompletedRequest) -> RespondWorkflowTaskCompletedResponse;
+    respond_workflow_task_failed(RespondWorkflowTaskFailedRequest) -> RespondWorkflowTaskFailedResponse;
+    poll_activity_task_queue(PollActivityTaskQueueRequest) -> PollActivityTaskQueueResponse;
+    respond_activity_task_completed(RespondActivityTaskCompletedRequest) -> RespondActivityTaskCompletedResponse;
+    respond_activity_task_failed(RespondActivityTaskFailedRequest) -> RespondActivityTaskFailedResponse;
+    respond_activity_task_canceled(RespondActivityTaskCanceledRequest) -> RespondActivityTaskCanceledResponse;
+    record_activity_task_heartbeat(RecordActivityTaskHeartbeatRequest) -> RecordActivityTaskHeartbeatResponse;
+    get_workflow_execution_history(GetWorkflowExecutionHistoryRequest) -> GetWorkflowExecutionHistoryResponse;
+    signal_workflow_execution(SignalWorkflowExecutionRequest) -> SignalWorkflowExecutionResponse;
+    request_cancel_workflow_execution(RequestCancelWorkflowExecutionRequest) -> RequestCancelWorkflowExecutionResponse;
+    terminate_workflow_execution(TerminateWorkflowExecutionRequest) -> TerminateWorkflowExecutionResponse;
+    shutdown_worker(ShutdownWorkerRequest) -> ShutdownWorkerResponse;
+    describe_workflow_execution(DescribeWorkflowExecutionRequest) -> DescribeWorkflowExecutionResponse;
+}

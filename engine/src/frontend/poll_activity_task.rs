@@ -1,0 +1,109 @@
+//! PollActivityTaskQueue: a long poll that starts the oldest current activity attempt.
+
+use temporalio_protos::temporal::api::common::v1::{WorkflowExecution, WorkflowType};
+use temporalio_protos::temporal::api::workflowservice::v1::{
+    PollActivityTaskQueueRequest, PollActivityTaskQueueResponse,
+};
+
+use super::Frontend;
+use crate::activity::{Activity, ActivityPhase};
+use crate::error::EngineError;
+use crate::matching::{QueueKey, QueueKind};
+use crate::state::ExecutionKey;
+use crate::time::{proto_duration, timestamp};
+use crate::token::{TaskKind, TaskToken};
+
+impl Frontend {
+    pub(crate) async fn poll_activity_task_queue(
+        &self,
+        request: PollActivityTaskQueueRequest,
+    ) -> Result<PollActivityTaskQueueResponse, EngineError> {
+        let queue_name = request
+            .task_queue
+            .as_ref()
+            .map(|q| q.name.clone())
+            .unwrap_or_default();
+        if queue_name.is_empty() {
+            return Err(EngineError::InvalidArgument(
+                "TaskQueue is not set on request.".to_string(),
+            ));
+        }
+        self.shared.lock().namespace(&request.namespace)?;
+        let queue = QueueKey {
+            namespace: request.namespace.clone(),
+            name: queue_name,
+            kind: QueueKind::Activity,
+        };
+        let deadline = tokio::time::Instant::now() + self.shared.config.long_poll_timeout;
+        loop {
+            let notified = {
+                let mut state = self.shared.lock();
+                while let Some(task) = state.matching.pop(&queue) {
+                    let request_id = state.ids.uuid();
+                    if let Some(activity) =
+                        state.start_activity(&task, &request.identity, request_id)
+                    {
+                        let workflow_type = state
+                            .execution(&task.key)
+                            .map(|e| e.workflow_type.clone())
+                            .unwrap_or_default();
+                        return Ok(response(&task.key, workflow_type, activity));
+                    }
+                }
+                let mut notified = Box::pin(state.matching.notifier(&queue).notified_owned());
+                notified.as_mut().enable();
+                notified
+            };
+            tokio::select! {
+                _ = notified => {}
+                _ = tokio::time::sleep_until(deadline) => return Ok(PollActivityTaskQueueResponse::default()),
+            }
+        }
+    }
+}
+
+fn response(
+    key: &ExecutionKey,
+    workflow_type: String,
+    activity: Activity,
+) -> PollActivityTaskQueueResponse {
+    let token = TaskToken {
+        kind: TaskKind::Activity,
+        namespace: key.namespace.clone(),
+        workflow_id: key.workflow_id.clone(),
+        run_id: key.run_id.clone(),
+        scheduled_event_id: activity.scheduled_event_id,
+        attempt: activity.attempt,
+    };
+    let started_time = match activity.phase {
+        ActivityPhase::Started { started_time, .. } => Some(timestamp(started_time)),
+        _ => None,
+    };
+    PollActivityTaskQueueResponse {
+        task_token: token.encode(),
+        workflow_namespace: key.namespace.clone(),
+        workflow_type: Some(WorkflowType {
+            name: workflow_type,
+        }),
+        workflow_execution: Some(WorkflowExecution {
+            workflow_id: key.workflow_id.clone(),
+            run_id: key.run_id.clone(),
+        }),
+        activity_type: Some(activity.activity_type),
+        activity_id: activity.activity_id,
+        header: activity.header,
+        input: activity.input,
+        heartbeat_details: activity.heartbeat_details,
+        scheduled_time: Some(timestamp(activity.scheduled_time)),
+        current_attempt_scheduled_time: Some(timestamp(activity.attempt_scheduled_time)),
+        started_time,
+        attempt: activity.attempt,
+        schedule_to_close_timeout: Some(proto_duration(
+            activity.schedule_to_close.unwrap_or_default(),
+        )),
+        start_to_close_timeout: Some(proto_duration(activity.start_to_close)),
+        heartbeat_timeout: Some(proto_duration(activity.heartbeat.unwrap_or_default())),
+        retry_policy: Some(activity.retry_policy),
+        ..PollActivityTaskQueueResponse::default()
+    }
+}

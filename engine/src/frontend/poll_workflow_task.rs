@@ -1,0 +1,118 @@
+//! PollWorkflowTaskQueue: a long poll that starts the oldest current workflow task.
+
+use temporalio_protos::temporal::api::common::v1::{WorkflowExecution, WorkflowType};
+use temporalio_protos::temporal::api::enums::v1::TaskQueueKind;
+use temporalio_protos::temporal::api::history::v1::History;
+use temporalio_protos::temporal::api::taskqueue::v1::TaskQueue;
+use temporalio_protos::temporal::api::workflowservice::v1::{
+    PollWorkflowTaskQueueRequest, PollWorkflowTaskQueueResponse,
+};
+
+use super::Frontend;
+use crate::error::EngineError;
+use crate::matching::{QueueKey, QueueKind};
+use crate::state::State;
+use crate::time::timestamp;
+use crate::token::{TaskKind, TaskToken};
+use crate::workflow_task::StartedWorkflowTask;
+
+impl Frontend {
+    pub(crate) async fn poll_workflow_task_queue(
+        &self,
+        request: PollWorkflowTaskQueueRequest,
+    ) -> Result<PollWorkflowTaskQueueResponse, EngineError> {
+        let queue_name = request
+            .task_queue
+            .as_ref()
+            .map(|q| q.name.clone())
+            .unwrap_or_default();
+        if queue_name.is_empty() {
+            return Err(EngineError::InvalidArgument(
+                "TaskQueue is not set on request.".to_string(),
+            ));
+        }
+        self.shared.lock().namespace(&request.namespace)?;
+        let queue = QueueKey {
+            namespace: request.namespace.clone(),
+            name: queue_name,
+            kind: QueueKind::Workflow,
+        };
+        let deadline = tokio::time::Instant::now() + self.shared.config.long_poll_timeout;
+        loop {
+            let notified = {
+                let mut state = self.shared.lock();
+                while let Some(task) = state.matching.pop(&queue) {
+                    let request_id = state.ids.uuid();
+                    if let Some(started) =
+                        state.start_workflow_task(&task, &request.identity, request_id)
+                    {
+                        let backlog = state.matching.backlog(&queue);
+                        return Ok(poll_response(&state, started, backlog));
+                    }
+                }
+                let mut notified = Box::pin(state.matching.notifier(&queue).notified_owned());
+                notified.as_mut().enable();
+                notified
+            };
+            tokio::select! {
+                _ = notified => {}
+                _ = tokio::time::sleep_until(deadline) => return Ok(PollWorkflowTaskQueueResponse::default()),
+            }
+        }
+    }
+}
+
+/// The response for a started task: the whole history on the normal queue; on a sticky queue,
+/// only what the worker has not seen (events after its previous workflow task started).
+fn poll_response(
+    state: &State,
+    task: StartedWorkflowTask,
+    backlog: usize,
+) -> PollWorkflowTaskQueueResponse {
+    let Some(execution) = state.executions.get(&task.key) else {
+        return PollWorkflowTaskQueueResponse::default();
+    };
+    let sticky = execution.sticky.is_some()
+        && matches!(
+            execution.history.get(task.scheduled_event_id as usize - 1).and_then(|e| e.attributes.as_ref()),
+            Some(temporalio_protos::temporal::api::history::v1::history_event::Attributes::WorkflowTaskScheduledEventAttributes(a))
+                if a.task_queue.as_ref().is_some_and(|q| q.kind == TaskQueueKind::Sticky as i32)
+        );
+    let first = if sticky && task.previous_started_event_id > 0 {
+        task.previous_started_event_id as usize
+    } else {
+        0
+    };
+    let events = execution.history[first.min(execution.history.len())..].to_vec();
+    let token = TaskToken {
+        kind: TaskKind::Workflow,
+        namespace: task.key.namespace.clone(),
+        workflow_id: task.key.workflow_id.clone(),
+        run_id: task.key.run_id.clone(),
+        scheduled_event_id: task.scheduled_event_id,
+        attempt: task.attempt,
+    };
+    PollWorkflowTaskQueueResponse {
+        task_token: token.encode(),
+        workflow_execution: Some(WorkflowExecution {
+            workflow_id: task.key.workflow_id.clone(),
+            run_id: task.key.run_id.clone(),
+        }),
+        workflow_type: Some(WorkflowType {
+            name: execution.workflow_type.clone(),
+        }),
+        previous_started_event_id: task.previous_started_event_id,
+        started_event_id: task.started_event_id,
+        attempt: task.attempt,
+        backlog_count_hint: backlog as i64,
+        history: Some(History { events }),
+        workflow_execution_task_queue: Some(TaskQueue {
+            name: execution.task_queue.clone(),
+            kind: TaskQueueKind::Normal as i32,
+            ..TaskQueue::default()
+        }),
+        scheduled_time: Some(timestamp(task.scheduled_time)),
+        started_time: Some(timestamp(task.started_time)),
+        ..PollWorkflowTaskQueueResponse::default()
+    }
+}

@@ -1,0 +1,145 @@
+//! RespondActivityTaskCompleted/Failed/Canceled and RecordActivityTaskHeartbeat, by token.
+
+use temporalio_protos::temporal::api::workflowservice::v1::{
+    RecordActivityTaskHeartbeatRequest, RecordActivityTaskHeartbeatResponse,
+    RespondActivityTaskCanceledRequest, RespondActivityTaskCanceledResponse,
+    RespondActivityTaskCompletedRequest, RespondActivityTaskCompletedResponse,
+    RespondActivityTaskFailedRequest, RespondActivityTaskFailedResponse,
+};
+
+use super::Frontend;
+use crate::activity::{ActivityPhase, AttemptOutcome};
+use crate::error::EngineError;
+use crate::state::{ExecutionKey, State};
+use crate::timers::{ActivityTimeoutKind, TimerTarget};
+use crate::token::{TaskKind, TaskToken};
+
+impl Frontend {
+    pub(crate) async fn respond_activity_task_completed(
+        &self,
+        request: RespondActivityTaskCompletedRequest,
+    ) -> Result<RespondActivityTaskCompletedResponse, EngineError> {
+        let mut state = self.shared.lock();
+        let (key, scheduled_event_id) = running_attempt(&state, &request.task_token)?;
+        state.finish_activity_attempt(
+            &key,
+            scheduled_event_id,
+            AttemptOutcome::Completed(request.result),
+            &request.identity,
+        );
+        Ok(RespondActivityTaskCompletedResponse::default())
+    }
+
+    pub(crate) async fn respond_activity_task_failed(
+        &self,
+        request: RespondActivityTaskFailedRequest,
+    ) -> Result<RespondActivityTaskFailedResponse, EngineError> {
+        let failure = request.failure.ok_or_else(|| {
+            EngineError::InvalidArgument("Failure is not set on request.".to_string())
+        })?;
+        let mut state = self.shared.lock();
+        let (key, scheduled_event_id) = running_attempt(&state, &request.task_token)?;
+        if let Some(details) = request.last_heartbeat_details
+            && let Some(activity) = state
+                .executions
+                .get_mut(&key)
+                .and_then(|e| e.activities.get_mut(&scheduled_event_id))
+        {
+            activity.heartbeat_details = Some(details);
+        }
+        state.finish_activity_attempt(
+            &key,
+            scheduled_event_id,
+            AttemptOutcome::Failed(Box::new(failure)),
+            &request.identity,
+        );
+        Ok(RespondActivityTaskFailedResponse::default())
+    }
+
+    pub(crate) async fn respond_activity_task_canceled(
+        &self,
+        request: RespondActivityTaskCanceledRequest,
+    ) -> Result<RespondActivityTaskCanceledResponse, EngineError> {
+        let mut state = self.shared.lock();
+        let (key, scheduled_event_id) = running_attempt(&state, &request.task_token)?;
+        state.finish_activity_attempt(
+            &key,
+            scheduled_event_id,
+            AttemptOutcome::Canceled(request.details),
+            &request.identity,
+        );
+        Ok(RespondActivityTaskCanceledResponse::default())
+    }
+
+    pub(crate) async fn record_activity_task_heartbeat(
+        &self,
+        request: RecordActivityTaskHeartbeatRequest,
+    ) -> Result<RecordActivityTaskHeartbeatResponse, EngineError> {
+        let mut state = self.shared.lock();
+        let (key, scheduled_event_id) = running_attempt(&state, &request.task_token)?;
+        let now = state.now();
+        let Some(activity) = state
+            .executions
+            .get_mut(&key)
+            .and_then(|e| e.activities.get_mut(&scheduled_event_id))
+        else {
+            return Err(activity_not_found());
+        };
+        if request.details.is_some() {
+            activity.heartbeat_details = request.details;
+        }
+        activity.last_heartbeat_time = Some(now);
+        let cancel_requested = activity.cancel_requested_event_id.is_some();
+        let (attempt, heartbeat) = (activity.attempt, activity.heartbeat);
+        if let Some(timeout) = heartbeat {
+            state.timers.add(
+                now + timeout,
+                TimerTarget::ActivityTimeout {
+                    key,
+                    scheduled_event_id,
+                    attempt,
+                    kind: ActivityTimeoutKind::Heartbeat,
+                },
+            );
+            state.timer_wake.notify_one();
+        }
+        Ok(RecordActivityTaskHeartbeatResponse {
+            cancel_requested,
+            ..RecordActivityTaskHeartbeatResponse::default()
+        })
+    }
+}
+
+/// The run and activity a token names, when that attempt is the one running now.
+fn running_attempt(state: &State, task_token: &[u8]) -> Result<(ExecutionKey, i64), EngineError> {
+    let token = TaskToken::decode(task_token)?;
+    if token.kind != TaskKind::Activity {
+        return Err(EngineError::InvalidArgument(
+            "the task token is not an activity task's".to_string(),
+        ));
+    }
+    let key = ExecutionKey {
+        namespace: token.namespace,
+        workflow_id: token.workflow_id,
+        run_id: token.run_id,
+    };
+    let execution = state.execution(&key)?;
+    if !execution.is_running() {
+        return Err(EngineError::NotFound(
+            "workflow execution already completed".to_string(),
+        ));
+    }
+    match execution.activities.get(&token.scheduled_event_id) {
+        Some(activity)
+            if activity.attempt == token.attempt
+                && matches!(activity.phase, ActivityPhase::Started { .. }) =>
+        {
+            Ok((key, token.scheduled_event_id))
+        }
+        _ => Err(activity_not_found()),
+    }
+}
+
+fn activity_not_found() -> EngineError {
+    EngineError::NotFound("activity task not found".to_string())
+}

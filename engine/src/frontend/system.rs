@@ -1,0 +1,133 @@
+//! GetSystemInfo and the namespace RPCs.
+
+use std::time::Duration;
+
+use temporalio_protos::temporal::api::enums::v1::NamespaceState;
+use temporalio_protos::temporal::api::namespace::v1::{
+    NamespaceConfig, NamespaceInfo, namespace_info,
+};
+use temporalio_protos::temporal::api::workflowservice::v1::{
+    DescribeNamespaceRequest, DescribeNamespaceResponse, GetSystemInfoRequest,
+    GetSystemInfoResponse, ListNamespacesRequest, ListNamespacesResponse, RegisterNamespaceRequest,
+    RegisterNamespaceResponse, get_system_info_response::Capabilities,
+};
+
+use super::Frontend;
+use crate::error::EngineError;
+use crate::namespace::NamespaceRecord;
+use crate::time::{duration, proto_duration};
+
+/// The server version the engine reports: the release whose behaviour it follows.
+pub(crate) const SERVER_VERSION: &str = "1.32.0";
+
+impl Frontend {
+    /// Workers say goodbye; the engine keeps nothing per worker to release.
+    pub(crate) async fn shutdown_worker(
+        &self,
+        _request: temporalio_protos::temporal::api::workflowservice::v1::ShutdownWorkerRequest,
+    ) -> Result<
+        temporalio_protos::temporal::api::workflowservice::v1::ShutdownWorkerResponse,
+        EngineError,
+    > {
+        Ok(Default::default())
+    }
+
+    pub(crate) async fn get_system_info(
+        &self,
+        _request: GetSystemInfoRequest,
+    ) -> Result<GetSystemInfoResponse, EngineError> {
+        Ok(GetSystemInfoResponse {
+            server_version: SERVER_VERSION.to_string(),
+            capabilities: Some(Capabilities {
+                signal_and_query_header: true,
+                internal_error_differentiation: true,
+                activity_failure_include_heartbeat: true,
+                supports_schedules: false,
+                encoded_failure_attributes: true,
+                build_id_based_versioning: false,
+                upsert_memo: true,
+                eager_workflow_start: false,
+                sdk_metadata: true,
+                count_group_by_execution_status: false,
+                nexus: false,
+                ..Capabilities::default()
+            }),
+        })
+    }
+
+    pub(crate) async fn describe_namespace(
+        &self,
+        request: DescribeNamespaceRequest,
+    ) -> Result<DescribeNamespaceResponse, EngineError> {
+        let state = self.shared.lock();
+        let record = if !request.id.is_empty() {
+            state
+                .namespaces
+                .values()
+                .find(|n| n.id == request.id)
+                .ok_or_else(|| EngineError::NamespaceNotFound(request.id.clone()))?
+        } else {
+            state.namespace(&request.namespace)?
+        };
+        Ok(describe(record))
+    }
+
+    pub(crate) async fn list_namespaces(
+        &self,
+        _request: ListNamespacesRequest,
+    ) -> Result<ListNamespacesResponse, EngineError> {
+        let state = self.shared.lock();
+        Ok(ListNamespacesResponse {
+            namespaces: state.namespaces.values().map(describe).collect(),
+            next_page_token: Vec::new(),
+        })
+    }
+
+    pub(crate) async fn register_namespace(
+        &self,
+        request: RegisterNamespaceRequest,
+    ) -> Result<RegisterNamespaceResponse, EngineError> {
+        if request.namespace.is_empty() {
+            return Err(EngineError::InvalidArgument(
+                "Namespace is not set on request.".to_string(),
+            ));
+        }
+        let mut state = self.shared.lock();
+        if state.namespaces.contains_key(&request.namespace) {
+            return Err(EngineError::NamespaceAlreadyExists);
+        }
+        let retention = duration(request.workflow_execution_retention_period.as_ref())
+            .unwrap_or(Duration::from_secs(86_400));
+        let id = state.ids.uuid();
+        let mut record = NamespaceRecord::new(&request.namespace, id, retention);
+        record.description = request.description;
+        record.owner_email = request.owner_email;
+        state.namespaces.insert(request.namespace, record);
+        Ok(RegisterNamespaceResponse {})
+    }
+}
+
+fn describe(record: &NamespaceRecord) -> DescribeNamespaceResponse {
+    DescribeNamespaceResponse {
+        namespace_info: Some(NamespaceInfo {
+            name: record.name.clone(),
+            state: NamespaceState::Registered as i32,
+            description: record.description.clone(),
+            owner_email: record.owner_email.clone(),
+            id: record.id.clone(),
+            capabilities: Some(namespace_info::Capabilities {
+                eager_workflow_start: false,
+                sync_update: false,
+                async_update: false,
+                ..namespace_info::Capabilities::default()
+            }),
+            supports_schedules: false,
+            ..NamespaceInfo::default()
+        }),
+        config: Some(NamespaceConfig {
+            workflow_execution_retention_ttl: Some(proto_duration(record.retention)),
+            ..NamespaceConfig::default()
+        }),
+        ..DescribeNamespaceResponse::default()
+    }
+}

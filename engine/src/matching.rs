@@ -1,0 +1,88 @@
+//! Task queues: tasks waiting for a worker, and the long polls waiting for a task.
+//!
+//! A queue holds references to tasks, not the tasks themselves: a poller takes a reference
+//! under the state lock and starts the task then, after checking that it is still current. A
+//! poller that goes away never loses a task, because nothing is handed over until it is started.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
+
+use tokio::sync::Notify;
+
+use crate::state::ExecutionKey;
+
+/// The bound on tasks in one queue; past it the engine refuses new work rather than grow.
+pub(crate) const MAX_QUEUED_TASKS: usize = 100_000;
+
+/// Workflow or activity tasks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum QueueKind {
+    Workflow,
+    Activity,
+}
+
+/// Names one task queue.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct QueueKey {
+    pub(crate) namespace: String,
+    pub(crate) name: String,
+    pub(crate) kind: QueueKind,
+}
+
+/// A reference to a task: the run, the scheduled event and the attempt it was queued for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct TaskRef {
+    pub(crate) key: ExecutionKey,
+    pub(crate) scheduled_event_id: i64,
+    pub(crate) attempt: i32,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct Queue {
+    tasks: VecDeque<TaskRef>,
+    notify: Arc<Notify>,
+}
+
+/// All task queues.
+#[derive(Debug, Default)]
+pub(crate) struct Matching {
+    queues: BTreeMap<QueueKey, Queue>,
+}
+
+impl Matching {
+    /// Queues a task and wakes one poller.
+    pub(crate) fn push(&mut self, queue: QueueKey, task: TaskRef) {
+        let entry = self.queues.entry(queue).or_default();
+        if entry.tasks.len() >= MAX_QUEUED_TASKS {
+            // The oldest task stays; the newest is dropped and will be recovered by its
+            // schedule-to-start timeout. A limit that never triggers in tests, but bounds memory.
+            return;
+        }
+        entry.tasks.push_back(task);
+        entry.notify.notify_one();
+    }
+
+    /// Takes the oldest task of a queue.
+    pub(crate) fn pop(&mut self, queue: &QueueKey) -> Option<TaskRef> {
+        self.queues.get_mut(queue)?.tasks.pop_front()
+    }
+
+    /// The notifier pollers of this queue wait on.
+    pub(crate) fn notifier(&mut self, queue: &QueueKey) -> Arc<Notify> {
+        self.queues.entry(queue.clone()).or_default().notify.clone()
+    }
+
+    /// Removes every reference to a task (it was started elsewhere, timed out or moved).
+    pub(crate) fn remove(&mut self, queue: &QueueKey, key: &ExecutionKey, scheduled_event_id: i64) {
+        if let Some(entry) = self.queues.get_mut(queue) {
+            entry.tasks.retain(|task| {
+                !(task.key == *key && task.scheduled_event_id == scheduled_event_id)
+            });
+        }
+    }
+
+    /// Number of tasks waiting in a queue (the backlog hint).
+    pub(crate) fn backlog(&self, queue: &QueueKey) -> usize {
+        self.queues.get(queue).map_or(0, |q| q.tasks.len())
+    }
+}

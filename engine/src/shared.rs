@@ -1,0 +1,69 @@
+//! What every RPC handler and the timer driver share: the state behind its lock, and settings.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use tokio::sync::Notify;
+
+use crate::state::State;
+
+/// Engine settings.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct EngineConfig {
+    /// Time skipping on or off.
+    pub time_mode: crate::clock::TimeMode,
+    /// With time skipping: start with skipping locked, as the Java test server does, so that
+    /// clients unlock it while they wait for results (`wfkit serve --time-skipping`). In-process
+    /// tests usually want it unlocked from the start.
+    pub start_time_skipping_locked: bool,
+    /// Seed of every id the engine makes up.
+    pub seed: u64,
+    /// How long a poll waits for a task before answering empty (the real server: about 60 s).
+    pub long_poll_timeout: Duration,
+    /// How long a history long poll waits for a new event (the real server: about 20 s).
+    pub history_long_poll_timeout: Duration,
+}
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            time_mode: crate::clock::TimeMode::Real,
+            start_time_skipping_locked: false,
+            seed: 0x5eed_f00d,
+            long_poll_timeout: Duration::from_secs(60),
+            history_long_poll_timeout: Duration::from_secs(20),
+        }
+    }
+}
+
+/// State and settings shared by the gRPC frontend and the timer driver.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    state: Mutex<State>,
+    pub(crate) config: EngineConfig,
+    pub(crate) timer_wake: Arc<Notify>,
+}
+
+impl Shared {
+    pub(crate) fn new(config: EngineConfig) -> Arc<Self> {
+        let timer_wake = Arc::new(Notify::new());
+        let mut state = State::new(config.time_mode, config.seed, timer_wake.clone());
+        if config.start_time_skipping_locked {
+            state.clock.lock();
+        }
+        Arc::new(Shared {
+            state: Mutex::new(state),
+            config,
+            timer_wake,
+        })
+    }
+
+    /// Locks the state. A handler that panicked while holding the lock left the state as it was
+    /// at the panic; the engine goes on serving rather than failing every later request.
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}

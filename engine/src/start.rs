@@ -1,0 +1,145 @@
+//! Starting a run: WorkflowExecutionStarted, the first workflow task, the run timeout.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use temporalio_protos::temporal::api::enums::v1::{
+    ContinueAsNewInitiator, TaskQueueKind, WorkflowExecutionStatus,
+};
+use temporalio_protos::temporal::api::history::v1::WorkflowExecutionStartedEventAttributes;
+use temporalio_protos::temporal::api::history::v1::history_event::Attributes;
+use temporalio_protos::temporal::api::taskqueue::v1::TaskQueue;
+use temporalio_protos::temporal::api::workflowservice::v1::StartWorkflowExecutionRequest;
+use tokio::sync::Notify;
+
+use crate::execution::{Execution, WorkflowTask};
+use crate::state::{ExecutionKey, State};
+use crate::time::{nonzero_duration, proto_duration, timestamp};
+use crate::timers::TimerTarget;
+
+/// The workflow task timeout when the request sets none, as on the real server.
+pub(crate) const DEFAULT_WORKFLOW_TASK_TIMEOUT: Duration = Duration::from_secs(10);
+/// The largest workflow task timeout the server accepts; larger values are capped.
+pub(crate) const MAX_WORKFLOW_TASK_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Why a run starts.
+#[derive(Debug, Clone)]
+pub(crate) enum RunOrigin {
+    /// A client's StartWorkflowExecution (or SignalWithStart).
+    Client,
+    /// The previous run continued as new.
+    ContinuedAsNew {
+        previous_run_id: String,
+        first_execution_run_id: String,
+    },
+}
+
+impl State {
+    /// Creates a run from a validated request and schedules its first workflow task.
+    pub(crate) fn start_run(
+        &mut self,
+        request: StartWorkflowExecutionRequest,
+        run_id: String,
+        origin: RunOrigin,
+    ) -> ExecutionKey {
+        let now = self.now();
+        let key = ExecutionKey {
+            namespace: request.namespace.clone(),
+            workflow_id: request.workflow_id.clone(),
+            run_id: run_id.clone(),
+        };
+        let execution_timeout = nonzero_duration(request.workflow_execution_timeout.as_ref());
+        let run_timeout =
+            nonzero_duration(request.workflow_run_timeout.as_ref()).or(execution_timeout);
+        let task_timeout = nonzero_duration(request.workflow_task_timeout.as_ref())
+            .unwrap_or(DEFAULT_WORKFLOW_TASK_TIMEOUT)
+            .min(MAX_WORKFLOW_TASK_TIMEOUT);
+        let task_queue = request
+            .task_queue
+            .as_ref()
+            .map(|q| q.name.clone())
+            .unwrap_or_default();
+        let (continued_execution_run_id, initiator, first_execution_run_id) = match &origin {
+            RunOrigin::Client => (String::new(), 0, run_id.clone()),
+            RunOrigin::ContinuedAsNew {
+                previous_run_id,
+                first_execution_run_id,
+            } => (
+                previous_run_id.clone(),
+                ContinueAsNewInitiator::Workflow as i32,
+                first_execution_run_id.clone(),
+            ),
+        };
+        let started = WorkflowExecutionStartedEventAttributes {
+            workflow_type: request.workflow_type.clone(),
+            task_queue: Some(TaskQueue {
+                name: task_queue.clone(),
+                kind: TaskQueueKind::Normal as i32,
+                ..TaskQueue::default()
+            }),
+            input: request.input.clone(),
+            workflow_execution_timeout: Some(proto_duration(
+                execution_timeout.unwrap_or(Duration::ZERO),
+            )),
+            workflow_run_timeout: Some(proto_duration(run_timeout.unwrap_or(Duration::ZERO))),
+            workflow_task_timeout: Some(proto_duration(task_timeout)),
+            continued_execution_run_id,
+            initiator,
+            original_execution_run_id: run_id.clone(),
+            identity: request.identity.clone(),
+            first_execution_run_id: first_execution_run_id.clone(),
+            retry_policy: request.retry_policy.clone(),
+            attempt: 1,
+            workflow_execution_expiration_time: execution_timeout.map(|t| timestamp(now + t)),
+            cron_schedule: request.cron_schedule.clone(),
+            first_workflow_task_backoff: Some(proto_duration(Duration::ZERO)),
+            memo: request.memo.clone(),
+            search_attributes: request.search_attributes.clone(),
+            header: request.header.clone(),
+            priority: Some(request.priority.clone().unwrap_or_default()),
+            ..WorkflowExecutionStartedEventAttributes::default()
+        };
+        let execution = Execution {
+            key: key.clone(),
+            workflow_type: request
+                .workflow_type
+                .as_ref()
+                .map(|t| t.name.clone())
+                .unwrap_or_default(),
+            task_queue,
+            workflow_task_timeout: task_timeout,
+            run_timeout,
+            start_request: request,
+            first_execution_run_id,
+            start_time: now,
+            close_time: None,
+            status: WorkflowExecutionStatus::Running,
+            history: Vec::new(),
+            workflow_task: WorkflowTask::Idle,
+            buffered: Vec::new(),
+            sticky: None,
+            activities: BTreeMap::new(),
+            timers: BTreeMap::new(),
+            previous_started_event_id: 0,
+            failed_workflow_task_attempts: 0,
+            new_workflow_task_requested: false,
+            changed: Arc::new(Notify::new()),
+        };
+        self.executions.insert(key.clone(), execution);
+        self.current_runs
+            .insert((key.namespace.clone(), key.workflow_id.clone()), run_id);
+        self.write(
+            &key,
+            Attributes::WorkflowExecutionStartedEventAttributes(started),
+        );
+        if let Some(timeout) = run_timeout {
+            self.timers.add(
+                now + timeout,
+                TimerTarget::WorkflowRunTimeout { key: key.clone() },
+            );
+        }
+        self.schedule_workflow_task(&key, false);
+        key
+    }
+}

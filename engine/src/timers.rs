@@ -1,0 +1,106 @@
+//! Everything that happens at a time: user timers, activity retries and timeouts, workflow
+//! task timeouts, workflow run and execution timeouts. One ordered wheel, driven by one task.
+
+use std::collections::BTreeMap;
+use std::time::SystemTime;
+
+use crate::state::ExecutionKey;
+use crate::time::nanos;
+
+/// What to do when a deadline passes. Each target is checked against the current state when
+/// it fires, so a target made stale (a timer canceled, an activity completed) does nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum TimerTarget {
+    /// A workflow's timer.
+    UserTimer {
+        key: ExecutionKey,
+        started_event_id: i64,
+    },
+    /// An activity's next attempt after its backoff.
+    ActivityRetry {
+        key: ExecutionKey,
+        scheduled_event_id: i64,
+        attempt: i32,
+    },
+    /// An activity attempt's timeout of the given kind.
+    ActivityTimeout {
+        key: ExecutionKey,
+        scheduled_event_id: i64,
+        attempt: i32,
+        kind: ActivityTimeoutKind,
+    },
+    /// A workflow task's timeout.
+    WorkflowTaskTimeout {
+        key: ExecutionKey,
+        scheduled_event_id: i64,
+        attempt: i32,
+        kind: WorkflowTaskTimeoutKind,
+    },
+    /// The workflow run timeout.
+    WorkflowRunTimeout { key: ExecutionKey },
+}
+
+/// Activity timeout kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ActivityTimeoutKind {
+    ScheduleToStart,
+    StartToClose,
+    ScheduleToClose,
+    Heartbeat,
+}
+
+/// Workflow task timeout kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WorkflowTaskTimeoutKind {
+    /// A task on a sticky queue nobody picked up: moved to the normal queue.
+    StickyScheduleToStart,
+    StartToClose,
+}
+
+/// Deadlines in order; equal deadlines fire in the order they were set.
+#[derive(Debug, Default)]
+pub(crate) struct TimerWheel {
+    entries: BTreeMap<(u128, u64), TimerTarget>,
+    sequence: u64,
+}
+
+impl TimerWheel {
+    pub(crate) fn add(&mut self, deadline: SystemTime, target: TimerTarget) {
+        self.sequence += 1;
+        self.entries
+            .insert((nanos(deadline), self.sequence), target);
+    }
+
+    /// The earliest deadline, in nanoseconds since the epoch.
+    pub(crate) fn next_deadline_nanos(&self) -> Option<u128> {
+        self.entries.keys().next().map(|(deadline, _)| *deadline)
+    }
+
+    /// Removes and returns every target whose deadline is at or before `now`.
+    pub(crate) fn take_due(&mut self, now: SystemTime) -> Vec<TimerTarget> {
+        let now = nanos(now);
+        let mut due = Vec::new();
+        while let Some(entry) = self.entries.first_entry() {
+            if entry.key().0 > now {
+                break;
+            }
+            due.push(entry.remove());
+        }
+        due
+    }
+
+    /// Drops every target of a run (it closed).
+    pub(crate) fn remove_execution(&mut self, key: &ExecutionKey) {
+        self.entries.retain(|_, target| target_key(target) != key);
+    }
+}
+
+fn target_key(target: &TimerTarget) -> &ExecutionKey {
+    match target {
+        TimerTarget::UserTimer { key, .. }
+        | TimerTarget::ActivityRetry { key, .. }
+        | TimerTarget::ActivityTimeout { key, .. }
+        | TimerTarget::WorkflowTaskTimeout { key, .. }
+        | TimerTarget::WorkflowRunTimeout { key } => key,
+    }
+}
