@@ -98,6 +98,7 @@ impl State {
             search_attributes: request.search_attributes.clone(),
             header: request.header.clone(),
             priority: Some(request.priority.clone().unwrap_or_default()),
+            workflow_id: request.workflow_id.clone(),
             ..WorkflowExecutionStartedEventAttributes::default()
         };
         let execution = Execution {
