@@ -38,6 +38,12 @@ pub enum EngineError {
     /// The operation is not allowed in the current state (for example on a closed workflow).
     #[error("[WFE006] {0}")]
     FailedPrecondition(String),
+    /// The worker answered a query with an error.
+    #[error("[WFE008] {0}")]
+    QueryFailed(String),
+    /// Nothing answered in time.
+    #[error("[WFE009] {0}")]
+    DeadlineExceeded(String),
     /// The RPC is not served by the engine.
     #[error("[WFE007] {0} is not implemented by the wfkit engine")]
     Unimplemented(&'static str),
@@ -85,6 +91,14 @@ impl EngineError {
             EngineError::NamespaceAlreadyExists => (Code::AlreadyExists, None),
             EngineError::FailedPrecondition(_) => (Code::FailedPrecondition, None),
             EngineError::Unimplemented(_) => (Code::Unimplemented, None),
+            EngineError::QueryFailed(_) => (
+                Code::InvalidArgument,
+                Some(any(
+                    "temporal.api.errordetails.v1.QueryFailedFailure",
+                    temporalio_protos::temporal::api::errordetails::v1::QueryFailedFailure::default().encode_to_vec(),
+                )),
+            ),
+            EngineError::DeadlineExceeded(_) => (Code::DeadlineExceeded, None),
         };
         match detail {
             None => tonic::Status::new(code, message),

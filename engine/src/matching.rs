@@ -40,7 +40,17 @@ pub(crate) struct TaskRef {
 #[derive(Debug, Default)]
 pub(crate) struct Queue {
     tasks: VecDeque<TaskRef>,
+    /// Query tasks go to workflow task pollers before workflow tasks.
+    queries: VecDeque<QueryTask>,
     notify: Arc<Notify>,
+}
+
+/// A query waiting for a workflow worker.
+#[derive(Debug, Clone)]
+pub(crate) struct QueryTask {
+    pub(crate) id: i64,
+    pub(crate) key: ExecutionKey,
+    pub(crate) query: temporalio_protos::temporal::api::query::v1::WorkflowQuery,
 }
 
 /// All task queues.
@@ -60,6 +70,18 @@ impl Matching {
         }
         entry.tasks.push_back(task);
         entry.notify.notify_one();
+    }
+
+    /// Queues a query task and wakes one poller.
+    pub(crate) fn push_query(&mut self, queue: QueueKey, task: QueryTask) {
+        let entry = self.queues.entry(queue).or_default();
+        entry.queries.push_back(task);
+        entry.notify.notify_one();
+    }
+
+    /// Takes the oldest query task of a queue.
+    pub(crate) fn pop_query(&mut self, queue: &QueueKey) -> Option<QueryTask> {
+        self.queues.get_mut(queue)?.queries.pop_front()
     }
 
     /// Takes the oldest task of a queue.

@@ -10,7 +10,9 @@ use tonic::codec::CompressionEncoding;
 
 use crate::frontend::Frontend;
 use crate::frontend::health::HealthService;
+use crate::frontend::test_service::TestControl;
 use crate::services::health::health_server::HealthServer;
+use crate::services::testservice::test_service_server::TestServiceServer;
 use crate::services::workflowservice::workflow_service_server::WorkflowServiceServer;
 use crate::shared::{EngineConfig, Shared};
 
@@ -61,6 +63,9 @@ impl Engine {
         let frontend = Frontend {
             shared: shared.clone(),
         };
+        let test_control = TestControl {
+            shared: shared.clone(),
+        };
         let workflow_service = WorkflowServiceServer::new(frontend)
             .max_decoding_message_size(MAX_MESSAGE_BYTES)
             .max_encoding_message_size(MAX_MESSAGE_BYTES)
@@ -73,6 +78,7 @@ impl Engine {
             let served = tonic::transport::Server::builder()
                 .add_service(workflow_service)
                 .add_service(HealthServer::new(HealthService))
+                .add_service(TestServiceServer::new(test_control))
                 .serve_with_incoming_shutdown(incoming, async move {
                     let _ = server_shutdown.changed().await;
                 })

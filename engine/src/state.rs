@@ -39,6 +39,16 @@ pub(crate) struct State {
     next_task_id: i64,
     /// Wakes the timer driver when timers or outstanding work change.
     pub(crate) timer_wake: Arc<Notify>,
+    /// Queries dispatched to workers, waiting for their answer, by query id.
+    pub(crate) pending_queries: BTreeMap<i64, tokio::sync::oneshot::Sender<QueryAnswer>>,
+    next_query_id: i64,
+}
+
+/// A worker's answer to a query.
+#[derive(Debug, Clone)]
+pub(crate) struct QueryAnswer {
+    pub(crate) result:
+        Result<Option<temporalio_protos::temporal::api::common::v1::Payloads>, String>,
 }
 
 impl State {
@@ -59,6 +69,8 @@ impl State {
             timers: TimerWheel::default(),
             next_task_id: 1_048_576,
             timer_wake,
+            pending_queries: BTreeMap::new(),
+            next_query_id: 0,
         }
     }
 
@@ -69,6 +81,11 @@ impl State {
     pub(crate) fn next_task_id(&mut self) -> i64 {
         self.next_task_id += 1;
         self.next_task_id
+    }
+
+    pub(crate) fn next_query_id(&mut self) -> i64 {
+        self.next_query_id += 1;
+        self.next_query_id
     }
 
     /// Fails unless the namespace exists.

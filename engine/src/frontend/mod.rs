@@ -5,13 +5,16 @@
 mod describe;
 mod get_history;
 pub(crate) mod health;
+mod list;
 mod poll_activity_task;
 mod poll_workflow_task;
+mod query;
 mod respond_activity_task;
 mod respond_workflow_task;
 mod signal;
 mod start_workflow;
 mod system;
+pub(crate) mod test_service;
 
 use std::sync::Arc;
 
@@ -62,4 +65,8 @@ routes! {
     terminate_workflow_execution(TerminateWorkflowExecutionRequest) -> TerminateWorkflowExecutionResponse;
     shutdown_worker(ShutdownWorkerRequest) -> ShutdownWorkerResponse;
     describe_workflow_execution(DescribeWorkflowExecutionRequest) -> DescribeWorkflowExecutionResponse;
+    query_workflow(QueryWorkflowRequest) -> QueryWorkflowResponse;
+    respond_query_task_completed(RespondQueryTaskCompletedRequest) -> RespondQueryTaskCompletedResponse;
+    list_workflow_executions(ListWorkflowExecutionsRequest) -> ListWorkflowExecutionsResponse;
+    count_workflow_executions(CountWorkflowExecutionsRequest) -> CountWorkflowExecutionsResponse;
 }

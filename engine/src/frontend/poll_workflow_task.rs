@@ -10,7 +10,7 @@ use temporalio_protos::temporal::api::workflowservice::v1::{
 
 use super::Frontend;
 use crate::error::EngineError;
-use crate::matching::{QueueKey, QueueKind};
+use crate::matching::{QueryTask, QueueKey, QueueKind};
 use crate::state::State;
 use crate::time::timestamp;
 use crate::token::{TaskKind, TaskToken};
@@ -41,6 +41,13 @@ impl Frontend {
         loop {
             let notified = {
                 let mut state = self.shared.lock();
+                while let Some(query) = state.matching.pop_query(&queue) {
+                    if state.pending_queries.contains_key(&query.id) {
+                        if let Some(response) = query_response(&state, query) {
+                            return Ok(response);
+                        }
+                    }
+                }
                 while let Some(task) = state.matching.pop(&queue) {
                     let request_id = state.ids.uuid();
                     if let Some(started) =
@@ -115,4 +122,39 @@ fn poll_response(
         started_time: Some(timestamp(task.started_time)),
         ..PollWorkflowTaskQueueResponse::default()
     }
+}
+
+/// A query task: the query, and the whole history for a worker that must replay to answer it.
+fn query_response(state: &State, query: QueryTask) -> Option<PollWorkflowTaskQueueResponse> {
+    let execution = state.executions.get(&query.key)?;
+    let token = TaskToken {
+        kind: TaskKind::Query,
+        namespace: query.key.namespace.clone(),
+        workflow_id: query.key.workflow_id.clone(),
+        run_id: query.key.run_id.clone(),
+        scheduled_event_id: query.id,
+        attempt: 1,
+    };
+    Some(PollWorkflowTaskQueueResponse {
+        task_token: token.encode(),
+        workflow_execution: Some(WorkflowExecution {
+            workflow_id: query.key.workflow_id.clone(),
+            run_id: query.key.run_id.clone(),
+        }),
+        workflow_type: Some(WorkflowType {
+            name: execution.workflow_type.clone(),
+        }),
+        previous_started_event_id: execution.previous_started_event_id,
+        started_event_id: execution.previous_started_event_id,
+        history: Some(History {
+            events: execution.history.clone(),
+        }),
+        query: Some(query.query),
+        workflow_execution_task_queue: Some(TaskQueue {
+            name: execution.task_queue.clone(),
+            kind: TaskQueueKind::Normal as i32,
+            ..TaskQueue::default()
+        }),
+        ..PollWorkflowTaskQueueResponse::default()
+    })
 }

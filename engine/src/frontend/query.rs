@@ -1,0 +1,98 @@
+//! QueryWorkflow and RespondQueryTaskCompleted.
+//!
+//! A query goes to the workflow's normal task queue as a query task (the `query` field of a
+//! workflow task poll response, with the full history), so any worker of the queue can answer
+//! it, from its cache or by replaying; closed workflows are queried the same way.
+
+use std::time::Duration;
+
+use temporalio_protos::temporal::api::enums::v1::QueryResultType;
+use temporalio_protos::temporal::api::workflowservice::v1::{
+    QueryWorkflowRequest, QueryWorkflowResponse, RespondQueryTaskCompletedRequest,
+    RespondQueryTaskCompletedResponse,
+};
+
+use super::Frontend;
+use crate::error::EngineError;
+use crate::matching::{QueryTask, QueueKey, QueueKind};
+use crate::state::QueryAnswer;
+use crate::token::{TaskKind, TaskToken};
+
+/// How long a query waits for a worker's answer (the SDK clients' own deadline is shorter).
+const QUERY_TIMEOUT: Duration = Duration::from_secs(60);
+
+impl Frontend {
+    pub(crate) async fn query_workflow(
+        &self,
+        request: QueryWorkflowRequest,
+    ) -> Result<QueryWorkflowResponse, EngineError> {
+        let query = request
+            .query
+            .filter(|q| !q.query_type.is_empty())
+            .ok_or_else(|| {
+                EngineError::InvalidArgument("QueryType is not set on request.".to_string())
+            })?;
+        let execution = request.execution.unwrap_or_default();
+        let answer = {
+            let mut state = self.shared.lock();
+            let key = state.resolve(
+                &request.namespace,
+                &execution.workflow_id,
+                &execution.run_id,
+            )?;
+            let queue = state.execution(&key)?.task_queue.clone();
+            let id = state.next_query_id();
+            let (sender, receiver) = tokio::sync::oneshot::channel();
+            state.pending_queries.insert(id, sender);
+            state.matching.push_query(
+                QueueKey {
+                    namespace: key.namespace.clone(),
+                    name: queue,
+                    kind: QueueKind::Workflow,
+                },
+                QueryTask { id, key, query },
+            );
+            receiver
+        };
+        match tokio::time::timeout(QUERY_TIMEOUT, answer).await {
+            Ok(Ok(QueryAnswer { result: Ok(result) })) => Ok(QueryWorkflowResponse {
+                query_result: result,
+                ..QueryWorkflowResponse::default()
+            }),
+            Ok(Ok(QueryAnswer {
+                result: Err(message),
+            })) => Err(EngineError::QueryFailed(message)),
+            _ => Err(EngineError::DeadlineExceeded(
+                "query timed out: no worker answered".to_string(),
+            )),
+        }
+    }
+
+    pub(crate) async fn respond_query_task_completed(
+        &self,
+        request: RespondQueryTaskCompletedRequest,
+    ) -> Result<RespondQueryTaskCompletedResponse, EngineError> {
+        let token = TaskToken::decode(&request.task_token)?;
+        if token.kind != TaskKind::Query {
+            return Err(EngineError::InvalidArgument(
+                "the task token is not a query task's".to_string(),
+            ));
+        }
+        let sender = self
+            .shared
+            .lock()
+            .pending_queries
+            .remove(&token.scheduled_event_id)
+            .ok_or_else(|| {
+                EngineError::NotFound("query task not found, or already expired".to_string())
+            })?;
+        let result = if request.completed_type == QueryResultType::Answered as i32 {
+            Ok(request.query_result)
+        } else {
+            Err(request.error_message)
+        };
+        // The client may have given up waiting; then nobody needs the answer.
+        let _ = sender.send(QueryAnswer { result });
+        Ok(RespondQueryTaskCompletedResponse::default())
+    }
+}
