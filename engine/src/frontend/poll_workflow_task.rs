@@ -42,10 +42,11 @@ impl Frontend {
             let notified = {
                 let mut state = self.shared.lock();
                 while let Some(query) = state.matching.pop_query(&queue) {
-                    if state.pending_queries.contains_key(&query.id) {
-                        if let Some(response) = query_response(&state, query) {
-                            return Ok(response);
-                        }
+                    // A query whose client gave up is dropped.
+                    if state.pending_queries.contains_key(&query.id)
+                        && let Some(response) = query_response(&state, query)
+                    {
+                        return Ok(response);
                     }
                 }
                 while let Some(task) = state.matching.pop(&queue) {
