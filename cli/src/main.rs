@@ -6,11 +6,15 @@
 mod exit;
 mod history_convert;
 mod history_diff;
+mod history_pull;
 mod history_show;
 mod history_stats;
 mod history_validate;
+mod serve;
 
 use clap::{Parser, Subcommand};
+
+use crate::exit::Outcome;
 
 /// wfkit: test, replay and load-benchmark workflow systems that speak Temporal's API.
 #[derive(Debug, Parser)]
@@ -25,6 +29,8 @@ enum Command {
     /// Read, check, convert, compare and summarise workflow histories.
     #[command(subcommand)]
     History(HistoryCommand),
+    /// Run the reference engine as a stand-alone Temporal-compatible server.
+    Serve(serve::ServeArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -39,6 +45,8 @@ enum HistoryCommand {
     Diff(history_diff::DiffArgs),
     /// Events, bytes, largest payloads and continue-as-new advice.
     Stats(history_stats::StatsArgs),
+    /// Download workflow histories from a Temporal cluster into JSON files.
+    Pull(history_pull::PullArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -50,7 +58,14 @@ fn main() -> std::process::ExitCode {
             HistoryCommand::Convert(args) => history_convert::run(&args),
             HistoryCommand::Diff(args) => history_diff::run(&args),
             HistoryCommand::Stats(args) => history_stats::run(&args),
+            HistoryCommand::Pull(args) => match tokio::runtime::Runtime::new() {
+                Ok(runtime) => {
+                    Outcome::from(runtime.block_on(history_pull::run(args)).map(|()| true))
+                }
+                Err(error) => Outcome::Error(error.into()),
+            },
         },
+        Command::Serve(args) => serve::run(&args),
     };
     exit::finish(outcome)
 }

@@ -23,6 +23,7 @@ impl State {
         if !execution.is_running() {
             return;
         }
+        let child_close = crate::children::child_close_of(status, &close_event);
         self.write(key, close_event);
         if let Some(execution) = self.executions.get_mut(key) {
             execution.status = status;
@@ -35,6 +36,28 @@ impl State {
         }
         self.timers.remove_execution(key);
         self.timer_wake.notify_one();
+        self.apply_parent_close_policies(key);
+        if let Some(how) = child_close {
+            self.report_child_close(key, how);
+        }
+    }
+
+    /// RequestCancelWorkflowExecution, from a client or a parent: the workflow hears of it in
+    /// its next workflow task and decides what to do.
+    pub(crate) fn request_cancel(&mut self, key: &ExecutionKey, cause: &str, identity: &str) {
+        use temporalio_protos::temporal::api::history::v1::WorkflowExecutionCancelRequestedEventAttributes;
+        self.record_external(
+            key,
+            crate::execution::BufferedEvent::plain(
+                Attributes::WorkflowExecutionCancelRequestedEventAttributes(
+                    WorkflowExecutionCancelRequestedEventAttributes {
+                        cause: cause.to_string(),
+                        identity: identity.to_string(),
+                        ..WorkflowExecutionCancelRequestedEventAttributes::default()
+                    },
+                ),
+            ),
+        );
     }
 
     /// The run timeout passed.

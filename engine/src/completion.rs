@@ -102,6 +102,7 @@ impl State {
                 if let Some(execution) = self.executions.get_mut(key) {
                     *execution = snapshot;
                 }
+                self.deferred.clear();
                 self.fail_workflow_task(
                     key,
                     refused.cause,
@@ -116,6 +117,9 @@ impl State {
             return Ok(());
         };
         if !execution.is_running() {
+            // The run closed in this task: what its commands would have started later is
+            // dropped, as the real server skips the transfer tasks of a closed run.
+            self.deferred.clear();
             return Ok(());
         }
         let flushed = self.flush_buffered(key);
@@ -126,6 +130,7 @@ impl State {
         if flushed || requested || request.force_create_new_workflow_task {
             self.schedule_workflow_task(key, false);
         }
+        self.run_deferred();
         self.timer_wake.notify_one();
         Ok(())
     }

@@ -92,6 +92,10 @@ pub(crate) struct Execution {
     pub(crate) failed_workflow_task_attempts: i32,
     /// A command asked for another workflow task after the current one.
     pub(crate) new_workflow_task_requested: bool,
+    /// The parent, when this run is a child workflow.
+    pub(crate) parent: Option<crate::children::ParentLink>,
+    /// Open children by their StartChildWorkflowExecutionInitiated event id.
+    pub(crate) children: BTreeMap<i64, crate::children::ChildLink>,
     /// Woken whenever the history grows: history long polls wait on it.
     pub(crate) changed: Arc<Notify>,
 }

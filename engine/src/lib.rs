@@ -10,6 +10,7 @@
 //! ```
 
 mod activity;
+mod children;
 mod clock;
 mod close;
 mod commands;

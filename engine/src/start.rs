@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
+use temporalio_protos::temporal::api::common::v1::WorkflowExecution;
 use temporalio_protos::temporal::api::enums::v1::{
     ContinueAsNewInitiator, TaskQueueKind, WorkflowExecutionStatus,
 };
@@ -32,7 +33,11 @@ pub(crate) enum RunOrigin {
     ContinuedAsNew {
         previous_run_id: String,
         first_execution_run_id: String,
+        /// A child keeps its parent across runs.
+        parent: Option<crate::children::ParentLink>,
     },
+    /// A parent workflow's StartChildWorkflowExecution command.
+    Child(crate::children::ParentLink),
 }
 
 impl State {
@@ -60,17 +65,34 @@ impl State {
             .as_ref()
             .map(|q| q.name.clone())
             .unwrap_or_default();
-        let (continued_execution_run_id, initiator, first_execution_run_id) = match &origin {
-            RunOrigin::Client => (String::new(), 0, run_id.clone()),
+        let (continued_execution_run_id, initiator, first_execution_run_id, parent) = match &origin
+        {
+            RunOrigin::Client => (String::new(), 0, run_id.clone(), None),
             RunOrigin::ContinuedAsNew {
                 previous_run_id,
                 first_execution_run_id,
+                parent,
             } => (
                 previous_run_id.clone(),
                 ContinueAsNewInitiator::Workflow as i32,
                 first_execution_run_id.clone(),
+                parent.clone(),
             ),
+            RunOrigin::Child(link) => (String::new(), 0, run_id.clone(), Some(link.clone())),
         };
+        let parent_namespace = parent
+            .as_ref()
+            .map(|link| link.key.namespace.clone())
+            .unwrap_or_default();
+        let parent_namespace_id = parent
+            .as_ref()
+            .map(|link| link.namespace_id.clone())
+            .unwrap_or_default();
+        let parent_execution = parent.as_ref().map(|link| WorkflowExecution {
+            workflow_id: link.key.workflow_id.clone(),
+            run_id: link.key.run_id.clone(),
+        });
+        let parent_initiated_event_id = parent.as_ref().map_or(0, |link| link.initiated_event_id);
         let started = WorkflowExecutionStartedEventAttributes {
             workflow_type: request.workflow_type.clone(),
             task_queue: Some(TaskQueue {
@@ -99,6 +121,10 @@ impl State {
             header: request.header.clone(),
             priority: Some(request.priority.clone().unwrap_or_default()),
             workflow_id: request.workflow_id.clone(),
+            parent_workflow_namespace: parent_namespace,
+            parent_workflow_namespace_id: parent_namespace_id,
+            parent_workflow_execution: parent_execution,
+            parent_initiated_event_id,
             ..WorkflowExecutionStartedEventAttributes::default()
         };
         let execution = Execution {
@@ -125,6 +151,8 @@ impl State {
             previous_started_event_id: 0,
             failed_workflow_task_attempts: 0,
             new_workflow_task_requested: false,
+            parent,
+            children: BTreeMap::new(),
             changed: Arc::new(Notify::new()),
         };
         self.executions.insert(key.clone(), execution);

@@ -42,6 +42,22 @@ pub(crate) struct State {
     /// Queries dispatched to workers, waiting for their answer, by query id.
     pub(crate) pending_queries: BTreeMap<i64, tokio::sync::oneshot::Sender<QueryAnswer>>,
     next_query_id: i64,
+    /// Effects of a workflow task's commands that happen once the task is complete.
+    pub(crate) deferred: Vec<Deferred>,
+}
+
+/// An effect a command asks for, performed after its workflow task completes, so that events it
+/// causes land after that task's events (as the real server's transfer tasks do).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Deferred {
+    StartChild {
+        parent: ExecutionKey,
+        initiated_event_id: i64,
+    },
+    SignalExternal {
+        sender: ExecutionKey,
+        initiated_event_id: i64,
+    },
 }
 
 /// A worker's answer to a query.
@@ -71,6 +87,7 @@ impl State {
             timer_wake,
             pending_queries: BTreeMap::new(),
             next_query_id: 0,
+            deferred: Vec::new(),
         }
     }
 
@@ -81,6 +98,22 @@ impl State {
     pub(crate) fn next_task_id(&mut self) -> i64 {
         self.next_task_id += 1;
         self.next_task_id
+    }
+
+    /// Performs the deferred effects, in the order their commands came.
+    pub(crate) fn run_deferred(&mut self) {
+        for effect in std::mem::take(&mut self.deferred) {
+            match effect {
+                Deferred::StartChild {
+                    parent,
+                    initiated_event_id,
+                } => self.start_child(&parent, initiated_event_id),
+                Deferred::SignalExternal {
+                    sender,
+                    initiated_event_id,
+                } => self.deliver_external_signal(&sender, initiated_event_id),
+            }
+        }
     }
 
     pub(crate) fn next_query_id(&mut self) -> i64 {

@@ -28,6 +28,7 @@ pub(super) fn handle(
     };
     let previous = execution.start_request.clone();
     let first_execution_run_id = execution.first_execution_run_id.clone();
+    let parent = execution.parent.clone();
     let workflow_type = command
         .workflow_type
         .clone()
@@ -98,6 +99,7 @@ pub(super) fn handle(
         RunOrigin::ContinuedAsNew {
             previous_run_id: key.run_id.clone(),
             first_execution_run_id,
+            parent,
         },
     );
     Ok(())

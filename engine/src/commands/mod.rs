@@ -10,6 +10,8 @@ mod modify_workflow_properties;
 mod record_marker;
 mod request_cancel_activity;
 mod schedule_activity;
+mod signal_external;
+mod start_child_workflow;
 mod start_timer;
 mod upsert_search_attributes;
 
@@ -97,6 +99,12 @@ pub(crate) fn apply(
         }
         CommandAttributes::ModifyWorkflowPropertiesCommandAttributes(a) => {
             modify_workflow_properties::handle(state, key, completed_event_id, a)
+        }
+        CommandAttributes::StartChildWorkflowExecutionCommandAttributes(a) => {
+            start_child_workflow::handle(state, key, completed_event_id, a)
+        }
+        CommandAttributes::SignalExternalWorkflowExecutionCommandAttributes(a) => {
+            signal_external::handle(state, key, completed_event_id, a)
         }
         other => Err(refused(
             WorkflowTaskFailedCause::UnhandledCommand,

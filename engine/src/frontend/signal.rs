@@ -1,9 +1,7 @@
 //! SignalWorkflowExecution, RequestCancelWorkflowExecution and TerminateWorkflowExecution.
 
+use temporalio_protos::temporal::api::history::v1::WorkflowExecutionSignaledEventAttributes;
 use temporalio_protos::temporal::api::history::v1::history_event::Attributes;
-use temporalio_protos::temporal::api::history::v1::{
-    WorkflowExecutionCancelRequestedEventAttributes, WorkflowExecutionSignaledEventAttributes,
-};
 use temporalio_protos::temporal::api::workflowservice::v1::{
     RequestCancelWorkflowExecutionRequest, RequestCancelWorkflowExecutionResponse,
     SignalWorkflowExecutionRequest, SignalWorkflowExecutionResponse,
@@ -56,16 +54,7 @@ impl Frontend {
             &request.namespace,
             request.workflow_execution.as_ref(),
         )?;
-        state.record_external(
-            &key,
-            BufferedEvent::plain(Attributes::WorkflowExecutionCancelRequestedEventAttributes(
-                WorkflowExecutionCancelRequestedEventAttributes {
-                    cause: request.reason,
-                    identity: request.identity,
-                    ..WorkflowExecutionCancelRequestedEventAttributes::default()
-                },
-            )),
-        );
+        state.request_cancel(&key, &request.reason, &request.identity);
         Ok(RequestCancelWorkflowExecutionResponse::default())
     }
 
