@@ -46,7 +46,7 @@ enum HistoryCommand {
     /// Events, bytes, largest payloads and continue-as-new advice.
     Stats(history_stats::StatsArgs),
     /// Download workflow histories from a Temporal cluster into JSON files.
-    Pull(history_pull::PullArgs),
+    Pull(Box<history_pull::PullArgs>),
 }
 
 fn main() -> std::process::ExitCode {
@@ -60,7 +60,7 @@ fn main() -> std::process::ExitCode {
             HistoryCommand::Stats(args) => history_stats::run(&args),
             HistoryCommand::Pull(args) => match tokio::runtime::Runtime::new() {
                 Ok(runtime) => {
-                    Outcome::from(runtime.block_on(history_pull::run(args)).map(|()| true))
+                    Outcome::from(runtime.block_on(history_pull::run(*args)).map(|()| true))
                 }
                 Err(error) => Outcome::Error(error.into()),
             },

@@ -135,7 +135,7 @@ fn timeout_failure(
     };
     Failure {
         message: format!("activity {name} timeout"),
-        source: String::new(),
+        source: "Server".to_string(),
         cause: last_failure.map(Box::new),
         failure_info: Some(FailureInfo::TimeoutFailureInfo(TimeoutFailureInfo {
             timeout_type: timeout_type(kind) as i32,

@@ -6,7 +6,7 @@
 
 use temporalio_protos::temporal::api::enums::v1::WorkflowTaskFailedCause;
 use temporalio_protos::temporal::api::failure::v1::{
-    ApplicationFailureInfo, Failure, failure::FailureInfo,
+    Failure, ServerFailureInfo, failure::FailureInfo,
 };
 use temporalio_protos::temporal::api::history::v1::WorkflowTaskCompletedEventAttributes;
 use temporalio_protos::temporal::api::history::v1::history_event::Attributes;
@@ -38,34 +38,21 @@ impl State {
         let identity = request.identity.clone();
         let execution = self.execution(key)?;
 
-        // A command after the one that closes the run can never take effect.
-        if let Some(position) = request.commands.iter().position(closes_workflow)
-            && position + 1 < request.commands.len()
-        {
-            self.fail_workflow_task(
+        // A command after the one that closes the run can never take effect; a close while new
+        // events wait in the buffer would lose them: the worker must see them first.
+        let closes = request.commands.iter().position(closes_workflow);
+        let trailing = closes.is_some_and(|position| position + 1 < request.commands.len());
+        if trailing || (closes.is_some() && !execution.buffered.is_empty()) {
+            return Err(self.server_fail(
                 key,
                 WorkflowTaskFailedCause::UnhandledCommand,
-                Some(failure(
-                    "commands follow the command that closes the workflow",
-                )),
+                "",
                 &identity,
-            );
-            return Ok(());
-        }
-        // New events arrived while the worker ran: it must see them before closing the run.
-        if !execution.buffered.is_empty() && request.commands.iter().any(closes_workflow) {
-            self.fail_workflow_task(
-                key,
-                WorkflowTaskFailedCause::UnhandledCommand,
-                Some(failure(
-                    "unhandled events arrived while the workflow task ran",
-                )),
-                &identity,
-            );
-            return Ok(());
+            ));
         }
 
         let snapshot = execution.clone();
+        self.write_transient_events(key);
         let completed_event_id = self.write(
             key,
             Attributes::WorkflowTaskCompletedEventAttributes(
@@ -84,7 +71,6 @@ impl State {
         let execution = self.execution_mut(key)?;
         execution.workflow_task = WorkflowTask::Idle;
         execution.previous_started_event_id = started_event_id;
-        execution.failed_workflow_task_attempts = 0;
         execution.new_workflow_task_requested = false;
         execution.sticky = request.sticky_attributes.as_ref().and_then(|sticky| {
             let queue = sticky.worker_task_queue.as_ref()?.name.clone();
@@ -103,13 +89,7 @@ impl State {
                     *execution = snapshot;
                 }
                 self.deferred.clear();
-                self.fail_workflow_task(
-                    key,
-                    refused.cause,
-                    Some(failure(&refused.message)),
-                    &identity,
-                );
-                return Ok(());
+                return Err(self.server_fail(key, refused.cause, &refused.message, &identity));
             }
         }
 
@@ -128,7 +108,7 @@ impl State {
             .get(key)
             .is_some_and(|e| e.new_workflow_task_requested);
         if flushed || requested || request.force_create_new_workflow_task {
-            self.schedule_workflow_task(key, false);
+            self.schedule_workflow_task(key, 1);
         }
         self.run_deferred();
         self.timer_wake.notify_one();
@@ -144,13 +124,49 @@ impl State {
     }
 }
 
-fn failure(message: &str) -> Failure {
-    Failure {
-        message: message.to_string(),
-        source: "wfkit".to_string(),
-        failure_info: Some(FailureInfo::ApplicationFailureInfo(
-            ApplicationFailureInfo::default(),
-        )),
-        ..Failure::default()
+impl State {
+    /// Fails the running workflow task on the server's own account (a refused command, an
+    /// unhandled command), and returns the INVALID_ARGUMENT error the worker gets, with the same
+    /// message as the WorkflowTaskFailed event: the cause, then the detail.
+    fn server_fail(
+        &mut self,
+        key: &ExecutionKey,
+        cause: WorkflowTaskFailedCause,
+        detail: &str,
+        identity: &str,
+    ) -> EngineError {
+        let name = cause_name(cause);
+        let message = if detail.is_empty() {
+            name
+        } else {
+            format!("{name}: {detail}")
+        };
+        let failure = Failure {
+            message: message.clone(),
+            failure_info: Some(FailureInfo::ServerFailureInfo(ServerFailureInfo {
+                non_retryable: false,
+            })),
+            ..Failure::default()
+        };
+        self.fail_workflow_task(key, cause, Some(failure), identity);
+        EngineError::WorkflowTaskFailedByServer(message)
     }
+}
+
+/// `WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND` becomes `UnhandledCommand`, as the server
+/// (and the SDKs that match on it) spell causes in messages.
+fn cause_name(cause: WorkflowTaskFailedCause) -> String {
+    cause
+        .as_str_name()
+        .trim_start_matches("WORKFLOW_TASK_FAILED_CAUSE_")
+        .split('_')
+        .map(|word| {
+            let lower = word.to_ascii_lowercase();
+            let mut chars = lower.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
 }

@@ -38,6 +38,11 @@ pub enum EngineError {
     /// The operation is not allowed in the current state (for example on a closed workflow).
     #[error("[WFE006] {0}")]
     FailedPrecondition(String),
+    /// The server failed a workflow task (a refused or unhandled command). The message is the
+    /// cause and detail exactly as the real server words them, with no code in front: SDKs
+    /// compare it (sdk-core matches `UnhandledCommand`).
+    #[error("{0}")]
+    WorkflowTaskFailedByServer(String),
     /// The worker answered a query with an error.
     #[error("[WFE008] {0}")]
     QueryFailed(String),
@@ -54,7 +59,9 @@ impl EngineError {
     pub fn to_status(&self) -> tonic::Status {
         let message = self.to_string();
         let (code, detail) = match self {
-            EngineError::InvalidArgument(_) => (Code::InvalidArgument, None),
+            EngineError::InvalidArgument(_) | EngineError::WorkflowTaskFailedByServer(_) => {
+                (Code::InvalidArgument, None)
+            }
             EngineError::NamespaceNotFound(namespace) => (
                 Code::NotFound,
                 Some(any(

@@ -32,7 +32,7 @@ impl State {
             return;
         }
         self.write_buffered(key, event);
-        self.schedule_workflow_task(key, false);
+        self.schedule_workflow_task(key, 1);
     }
 
     /// Writes every buffered event; returns true when there were any.

@@ -17,16 +17,19 @@ use crate::state::ExecutionKey;
 use crate::time::timestamp;
 
 /// Where the run's workflow task stands.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) enum WorkflowTask {
     /// No workflow task: the workflow waits for something to happen.
     Idle,
     /// Scheduled, waiting for a worker (on `queue`: the normal or the sticky queue).
     Scheduled {
+        /// 0 for a transient retry (its event is not written).
         scheduled_event_id: i64,
         attempt: i32,
         sticky: bool,
         scheduled_time: SystemTime,
+        /// History length when scheduled: a transient retry that sees new events is written.
+        written_events: usize,
     },
     /// A worker is running it.
     Started {
@@ -35,6 +38,8 @@ pub(crate) enum WorkflowTask {
         attempt: i32,
         scheduled_time: SystemTime,
         started_time: SystemTime,
+        /// The unwritten events of a transient retry.
+        transient: Option<Box<[HistoryEvent; 2]>>,
     },
 }
 
@@ -88,8 +93,6 @@ pub(crate) struct Execution {
     /// The started event id of the last completed workflow task (the poll response's
     /// `previous_started_event_id`).
     pub(crate) previous_started_event_id: i64,
-    /// Attempts of the workflow task that failed or timed out in a row (0 after a completion).
-    pub(crate) failed_workflow_task_attempts: i32,
     /// A command asked for another workflow task after the current one.
     pub(crate) new_workflow_task_requested: bool,
     /// The parent, when this run is a child workflow.

@@ -35,6 +35,8 @@ pub(crate) enum RunOrigin {
         first_execution_run_id: String,
         /// A child keeps its parent across runs.
         parent: Option<crate::children::ParentLink>,
+        /// Delay before the new run's first workflow task.
+        backoff: Duration,
     },
     /// A parent workflow's StartChildWorkflowExecution command.
     Child(crate::children::ParentLink),
@@ -72,6 +74,7 @@ impl State {
                 previous_run_id,
                 first_execution_run_id,
                 parent,
+                ..
             } => (
                 previous_run_id.clone(),
                 ContinueAsNewInitiator::Workflow as i32,
@@ -115,7 +118,13 @@ impl State {
             attempt: 1,
             workflow_execution_expiration_time: execution_timeout.map(|t| timestamp(now + t)),
             cron_schedule: request.cron_schedule.clone(),
-            first_workflow_task_backoff: Some(proto_duration(Duration::ZERO)),
+            first_workflow_task_backoff: match &origin {
+                // A new run written by continue-as-new names a backoff only when it has one.
+                RunOrigin::ContinuedAsNew { backoff, .. } => {
+                    (!backoff.is_zero()).then(|| proto_duration(*backoff))
+                }
+                _ => Some(proto_duration(Duration::ZERO)),
+            },
             memo: request.memo.clone(),
             search_attributes: request.search_attributes.clone(),
             header: request.header.clone(),
@@ -149,7 +158,6 @@ impl State {
             activities: BTreeMap::new(),
             timers: BTreeMap::new(),
             previous_started_event_id: 0,
-            failed_workflow_task_attempts: 0,
             new_workflow_task_requested: false,
             parent,
             children: BTreeMap::new(),
@@ -168,7 +176,16 @@ impl State {
                 TimerTarget::WorkflowRunTimeout { key: key.clone() },
             );
         }
-        self.schedule_workflow_task(&key, false);
+        match origin {
+            RunOrigin::ContinuedAsNew { backoff, .. } if !backoff.is_zero() => {
+                self.timers.add(
+                    now + backoff,
+                    TimerTarget::FirstWorkflowTask { key: key.clone() },
+                );
+                self.timer_wake.notify_one();
+            }
+            _ => self.schedule_workflow_task(&key, 1),
+        }
         key
     }
 }

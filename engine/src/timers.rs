@@ -36,6 +36,8 @@ pub(crate) enum TimerTarget {
         attempt: i32,
         kind: WorkflowTaskTimeoutKind,
     },
+    /// The first workflow task of a run that starts after a backoff.
+    FirstWorkflowTask { key: ExecutionKey },
     /// The workflow run timeout.
     WorkflowRunTimeout { key: ExecutionKey },
 }
@@ -101,6 +103,7 @@ fn target_key(target: &TimerTarget) -> &ExecutionKey {
         | TimerTarget::ActivityRetry { key, .. }
         | TimerTarget::ActivityTimeout { key, .. }
         | TimerTarget::WorkflowTaskTimeout { key, .. }
+        | TimerTarget::FirstWorkflowTask { key }
         | TimerTarget::WorkflowRunTimeout { key } => key,
     }
 }

@@ -155,8 +155,7 @@ async fn python_sdk_histories_match_the_real_server() -> Result<()> {
         ..EngineConfig::default()
     })
     .await?;
-    let ours_run =
-        run_scenarios(&engine.address().to_string(), "default", ours_dir.path()).await?;
+    let ours_run = run_scenarios(&engine.address().to_string(), "default", ours_dir.path()).await?;
     engine.stop().await;
     let ours = load_histories(ours_dir.path())?;
 
@@ -173,7 +172,10 @@ async fn python_sdk_histories_match_the_real_server() -> Result<()> {
     for (name, real_history) in &real {
         match ours.iter().find(|(other, _)| other == name) {
             None => {
-                let _ = writeln!(problems, "== {name}: no history recorded on the wfkit engine\n");
+                let _ = writeln!(
+                    problems,
+                    "== {name}: no history recorded on the wfkit engine\n"
+                );
             }
             Some((_, our_history)) => {
                 let result = diff(&normalize(real_history), &normalize(our_history));

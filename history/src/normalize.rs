@@ -38,6 +38,8 @@ pub const DEFAULT_DROPPED_FIELDS: &[&str] = &[
     "sdk_name",
     "sdk_version",
     "history_size_bytes",
+    // Continue-as-new spaces runs a second apart; the backoff depends on how long a run took.
+    "first_workflow_task_backoff",
     // Reset points and links carry run ids and times.
     "prev_auto_reset_points",
     "reset_points",
@@ -103,7 +105,9 @@ impl Normalizer {
             dynamic.clear_field(&version);
         }
         self.scrub(&mut dynamic);
-        dynamic.transcode_to().unwrap_or_else(|_| event.clone())
+        let mut normalized: HistoryEvent = dynamic.transcode_to().unwrap_or_else(|_| event.clone());
+        scrub_local_activity_marker(&mut normalized);
+        normalized
     }
 
     fn scrub(&self, message: &mut DynamicMessage) {
@@ -151,6 +155,38 @@ fn scrub_sticky_queue(queue: &mut DynamicMessage) {
         == Some(TASK_QUEUE_KIND_STICKY);
     if is_sticky {
         queue.set_field_by_name("name", Value::String(STICKY_QUEUE_PLACEHOLDER.to_string()));
+    }
+}
+
+/// The marker sdk-core writes for a local activity: its JSON payload holds the times the
+/// activity was scheduled and completed, which differ from run to run.
+const LOCAL_ACTIVITY_MARKER: &str = "core_local_activity";
+/// Keys of that payload that hold times.
+const LOCAL_ACTIVITY_TIME_KEYS: &[&str] = &["complete_time", "original_schedule_time"];
+
+fn scrub_local_activity_marker(event: &mut HistoryEvent) {
+    use temporalio_protos::temporal::api::history::v1::history_event::Attributes;
+    let Some(Attributes::MarkerRecordedEventAttributes(marker)) = event.attributes.as_mut() else {
+        return;
+    };
+    if marker.marker_name != LOCAL_ACTIVITY_MARKER {
+        return;
+    }
+    let Some(payloads) = marker.details.get_mut("data") else {
+        return;
+    };
+    for payload in &mut payloads.payloads {
+        let Ok(serde_json::Value::Object(mut fields)) =
+            serde_json::from_slice::<serde_json::Value>(&payload.data)
+        else {
+            continue;
+        };
+        for key in LOCAL_ACTIVITY_TIME_KEYS {
+            fields.remove(*key);
+        }
+        if let Ok(bytes) = serde_json::to_vec(&serde_json::Value::Object(fields)) {
+            payload.data = bytes;
+        }
     }
 }
 

@@ -15,6 +15,9 @@ use crate::start::RunOrigin;
 use crate::state::{ExecutionKey, State};
 use crate::time::{nonzero_duration, proto_duration};
 
+/// The least time between the starts of two runs of a workflow continued as new.
+const MINIMUM_RUN_SPACING: std::time::Duration = std::time::Duration::from_secs(1);
+
 // Deprecated fields are still written: the real server fills them, and histories must match.
 #[allow(deprecated)]
 pub(super) fn handle(
@@ -49,6 +52,14 @@ pub(super) fn handle(
         .map(proto_duration);
     let task_timeout = nonzero_duration(command.workflow_task_timeout.as_ref())
         .unwrap_or(execution.workflow_task_timeout);
+    // The server spaces runs at least a second apart, so a workflow that continues as new in a
+    // tight loop cannot flood it; an explicit backoff from the command wins.
+    let lifetime = state
+        .now()
+        .duration_since(execution.start_time)
+        .unwrap_or_default();
+    let backoff = nonzero_duration(command.backoff_start_interval.as_ref())
+        .unwrap_or_else(|| MINIMUM_RUN_SPACING.saturating_sub(lifetime));
     let new_run_id = state.ids.uuid();
     state.close_execution(
         key,
@@ -100,6 +111,7 @@ pub(super) fn handle(
             previous_run_id: key.run_id.clone(),
             first_execution_run_id,
             parent,
+            backoff,
         },
     );
     Ok(())

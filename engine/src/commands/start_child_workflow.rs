@@ -2,7 +2,9 @@
 //! starts once the workflow task is complete (a deferred effect), as on the real server.
 
 use temporalio_protos::temporal::api::command::v1::StartChildWorkflowExecutionCommandAttributes;
-use temporalio_protos::temporal::api::enums::v1::{TaskQueueKind, WorkflowTaskFailedCause};
+use temporalio_protos::temporal::api::enums::v1::{
+    ParentClosePolicy, TaskQueueKind, WorkflowTaskFailedCause,
+};
 use temporalio_protos::temporal::api::history::v1::StartChildWorkflowExecutionInitiatedEventAttributes;
 use temporalio_protos::temporal::api::history::v1::history_event::Attributes;
 use temporalio_protos::temporal::api::taskqueue::v1::TaskQueue;
@@ -67,16 +69,21 @@ pub(super) fn handle(
                 }),
                 input: command.input,
                 workflow_execution_timeout: command.workflow_execution_timeout,
-                workflow_run_timeout: command.workflow_run_timeout,
+                // The server writes the run timeout and the close policy even when left unset.
+                workflow_run_timeout: Some(command.workflow_run_timeout.unwrap_or_default()),
                 workflow_task_timeout: task_timeout,
-                parent_close_policy: command.parent_close_policy,
+                parent_close_policy: if command.parent_close_policy == 0 {
+                    ParentClosePolicy::Terminate as i32
+                } else {
+                    command.parent_close_policy
+                },
                 control: command.control,
                 workflow_task_completed_event_id: completed_event_id,
                 workflow_id_reuse_policy: command.workflow_id_reuse_policy,
                 retry_policy: command.retry_policy,
                 cron_schedule: command.cron_schedule,
                 header: command.header,
-                memo: command.memo,
+                memo: command.memo.filter(|memo| !memo.fields.is_empty()),
                 search_attributes: command.search_attributes,
                 inherit_build_id: command.inherit_build_id,
                 priority: command.priority,

@@ -91,7 +91,11 @@ fn poll_response(
     } else {
         0
     };
-    let events = execution.history[first.min(execution.history.len())..].to_vec();
+    let mut events = execution.history[first.min(execution.history.len())..].to_vec();
+    // A transient retry's own events follow the written history.
+    if let Some(transient) = task.transient {
+        events.extend(*transient);
+    }
     let token = TaskToken {
         kind: TaskKind::Workflow,
         namespace: task.key.namespace.clone(),

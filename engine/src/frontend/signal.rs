@@ -44,17 +44,21 @@ impl Frontend {
         Ok(SignalWorkflowExecutionResponse::default())
     }
 
+    /// Cancelling a closed run succeeds and does nothing, as on the real server.
     pub(crate) async fn request_cancel_workflow_execution(
         &self,
         request: RequestCancelWorkflowExecutionRequest,
     ) -> Result<RequestCancelWorkflowExecutionResponse, EngineError> {
         let mut state = self.shared.lock();
-        let key = running(
-            &state,
+        let execution = request.workflow_execution.clone().unwrap_or_default();
+        let key = state.resolve(
             &request.namespace,
-            request.workflow_execution.as_ref(),
+            &execution.workflow_id,
+            &execution.run_id,
         )?;
-        state.request_cancel(&key, &request.reason, &request.identity);
+        if state.execution(&key)?.is_running() {
+            state.request_cancel(&key, &request.reason, &request.identity);
+        }
         Ok(RequestCancelWorkflowExecutionResponse::default())
     }
 

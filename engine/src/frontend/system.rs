@@ -21,14 +21,37 @@ use crate::time::{duration, proto_duration};
 pub(crate) const SERVER_VERSION: &str = "1.32.0";
 
 impl Frontend {
-    /// Workers say goodbye; the engine keeps nothing per worker to release.
+    /// A worker stops: its sticky queue is gone, so runs stuck to it go back to the normal
+    /// queue now instead of waiting out their sticky schedule-to-start timeout.
     pub(crate) async fn shutdown_worker(
         &self,
-        _request: temporalio_protos::temporal::api::workflowservice::v1::ShutdownWorkerRequest,
+        request: temporalio_protos::temporal::api::workflowservice::v1::ShutdownWorkerRequest,
     ) -> Result<
         temporalio_protos::temporal::api::workflowservice::v1::ShutdownWorkerResponse,
         EngineError,
     > {
+        if request.sticky_task_queue.is_empty() {
+            return Ok(Default::default());
+        }
+        let mut state = self.shared.lock();
+        let stuck: Vec<_> = state
+            .executions
+            .values()
+            .filter(|run| {
+                run.key.namespace == request.namespace
+                    && run
+                        .sticky
+                        .as_ref()
+                        .is_some_and(|sticky| sticky.queue == request.sticky_task_queue)
+            })
+            .map(|run| run.key.clone())
+            .collect();
+        for key in stuck {
+            state.unstick_scheduled_task(&key);
+            if let Some(run) = state.executions.get_mut(&key) {
+                run.sticky = None;
+            }
+        }
         Ok(Default::default())
     }
 
@@ -44,7 +67,8 @@ impl Frontend {
                 activity_failure_include_heartbeat: true,
                 supports_schedules: false,
                 encoded_failure_attributes: true,
-                build_id_based_versioning: false,
+                // The dev server says true; the Rust worker then stamps its build id on tasks.
+                build_id_based_versioning: true,
                 upsert_memo: true,
                 eager_workflow_start: false,
                 sdk_metadata: true,
