@@ -23,6 +23,13 @@ async fn run_all(target: &ServerTarget, task_queue: &str) -> Result<Vec<(String,
             scenario.name,
             run.outcome
         );
+        // Every run of a continue-as-new chain, oldest first, then the last one.
+        for (index, history) in run.earlier_runs.iter().enumerate() {
+            histories.push((
+                format!("{} run {}", scenario.name, index + 1),
+                history.clone(),
+            ));
+        }
         histories.push((scenario.name.to_string(), run.history));
     }
     worker.stop().await?;

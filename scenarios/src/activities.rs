@@ -21,6 +21,11 @@ pub const FLAKY_FAILURE_TYPE: &str = "FlakyFailure";
 /// Application failure type of the non-retryable error `book_flight` raises.
 pub const FLIGHT_UNAVAILABLE_TYPE: &str = "FlightUnavailable";
 
+/// Pause between two heartbeats of `heartbeat_until_cancelled`. The SDK throttles what it sends
+/// to the server (to 80 % of the heartbeat timeout), so this only bounds how soon the activity
+/// notices a cancellation the SDK already delivered.
+pub const HEARTBEAT_INTERVAL_MS: u64 = 50;
+
 /// Retry budget for every scenario activity: enough for `activity_retry`'s three attempts, small
 /// enough that a broken scenario fails in seconds.
 pub const MAX_ACTIVITY_ATTEMPTS: u32 = 5;
@@ -159,5 +164,45 @@ impl ScenarioActivities {
         booking_id: String,
     ) -> Result<String, ActivityError> {
         Ok(format!("cancelled {booking_id}"))
+    }
+
+    /// Heartbeats every [`HEARTBEAT_INTERVAL_MS`] until the activity is cancelled, then reports
+    /// itself cancelled. Gives up after `max_heartbeats` heartbeats and completes with
+    /// `"heartbeated {n} times without being cancelled"`, so a cancellation that never arrives
+    /// shows up as a wrong result instead of a hang.
+    #[activity(name = "heartbeat_until_cancelled")]
+    pub(crate) async fn heartbeat_until_cancelled(
+        ctx: ActivityContext,
+        max_heartbeats: u32,
+    ) -> Result<String, ActivityError> {
+        for beat in 0..max_heartbeats {
+            if ctx.is_cancelled() {
+                return Err(ActivityError::cancelled());
+            }
+            ctx.record_heartbeat(beat).await?;
+            tokio::select! {
+                () = ctx.cancelled() => return Err(ActivityError::cancelled()),
+                () = tokio::time::sleep(Duration::from_millis(HEARTBEAT_INTERVAL_MS)) => {}
+            }
+        }
+        Ok(format!(
+            "heartbeated {max_heartbeats} times without being cancelled"
+        ))
+    }
+
+    /// Sleeps `duration_ms`, then returns `"slept {duration_ms} ms"`. Stops early, reporting
+    /// itself cancelled, when the SDK cancels it (a timeout the worker noticed, or shutdown), so
+    /// an attempt the server already timed out does not hold a slot for its whole sleep.
+    #[activity(name = "sleep")]
+    pub(crate) async fn sleep(
+        ctx: ActivityContext,
+        duration_ms: u64,
+    ) -> Result<String, ActivityError> {
+        tokio::select! {
+            () = ctx.cancelled() => Err(ActivityError::cancelled()),
+            () = tokio::time::sleep(Duration::from_millis(duration_ms)) => {
+                Ok(format!("slept {duration_ms} ms"))
+            }
+        }
     }
 }

@@ -1,11 +1,26 @@
 //! Structural expectations on a scenario's history, checked the same way against any server.
 
-use std::collections::BTreeMap;
+mod read;
+#[cfg(test)]
+mod tests;
 
-use temporalio_protos::temporal::api::{
-    enums::v1::EventType,
-    history::v1::{History, history_event::Attributes},
+use temporalio_protos::{
+    PATCHED_MARKER_DETAILS_KEY,
+    constants::{LOCAL_ACTIVITY_MARKER_NAME, PATCH_MARKER_NAME},
+    temporal::api::{
+        enums::v1::{ContinueAsNewInitiator, EventType, RetryState, TimeoutType},
+        failure::v1::failure::FailureInfo,
+        history::v1::{History, history_event::Attributes},
+    },
 };
+
+use read::{
+    decoded, event_type_name, marker_data, markers, scheduled_activity_types, started_attributes,
+    string_field,
+};
+
+/// Key of the local activity marker's details that holds its metadata (activity type, attempt).
+const LOCAL_ACTIVITY_MARKER_DATA_KEY: &str = "data";
 
 /// One property a scenario's history must have.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +49,38 @@ pub enum HistoryCheck {
         /// The decoded payloads, one per signal.
         payloads: Vec<serde_json::Value>,
     },
+    /// The run was started by continue-as-new: `WorkflowExecutionStarted` has initiator
+    /// `CONTINUE_AS_NEW_INITIATOR_WORKFLOW` and names the run it continues.
+    StartedByContinueAsNew,
+    /// `WorkflowExecutionStarted` has no `first_workflow_task_backoff`: the first workflow task
+    /// was scheduled at once.
+    NoFirstWorkflowTaskBackoff,
+    /// The run ended with `WorkflowExecutionContinuedAsNew`, passing this input (decoded as
+    /// JSON) to the next run.
+    ContinuedAsNewWithInput(serde_json::Value),
+    /// Every `ActivityTaskTimedOut` of `activity_type` (at least one) carries a timeout failure
+    /// of `timeout_type` and `retry_state`.
+    ActivityTimedOut {
+        /// The activity type name.
+        activity_type: String,
+        /// The timeout that ended the last attempt.
+        timeout_type: TimeoutType,
+        /// Why the server stopped retrying.
+        retry_state: RetryState,
+    },
+    /// The names of `MarkerRecorded` events, in history order, are exactly these.
+    MarkersRecorded(Vec<String>),
+    /// The activity types of local activity markers (`core_local_activity`), in order, are
+    /// exactly these.
+    LocalActivitiesRecorded(Vec<String>),
+    /// The patch ids of patch markers (`core_patch`), in order, are exactly these.
+    PatchesRecorded(Vec<String>),
+    /// The search attribute keys upserted by `UpsertWorkflowSearchAttributes` events, in
+    /// history order (keys of one event sorted), are exactly these.
+    SearchAttributesUpserted(Vec<String>),
+    /// The workflow types of `StartChildWorkflowExecutionInitiated` events, in order, are
+    /// exactly these.
+    ChildWorkflowsStarted(Vec<String>),
 }
 
 /// A history did not satisfy a [`HistoryCheck`].
@@ -107,10 +154,7 @@ impl HistoryCheck {
                         Some(Attributes::WorkflowExecutionSignaledEventAttributes(a))
                             if &a.signal_name == signal =>
                         {
-                            Some(
-                                crate::outcome::decode_payloads(a.input.as_ref())
-                                    .unwrap_or_else(|e| serde_json::Value::String(e.to_string())),
-                            )
+                            Some(decoded(a.input.as_ref()))
                         }
                         _ => None,
                     })
@@ -118,6 +162,178 @@ impl HistoryCheck {
                 ensure(&found == payloads, || {
                     (
                         format!("signals {signal:?} with payloads {payloads:?}"),
+                        format!("{found:?}"),
+                    )
+                })
+            }
+            Self::StartedByContinueAsNew => {
+                let found = started_attributes(history)
+                    .map(|a| (a.initiator(), !a.continued_execution_run_id.is_empty()));
+                ensure(
+                    found == Some((ContinueAsNewInitiator::Workflow, true)),
+                    || {
+                        (
+                            "WorkflowExecutionStarted with initiator \
+                             CONTINUE_AS_NEW_INITIATOR_WORKFLOW and a continued run id"
+                                .to_owned(),
+                            match found {
+                                Some((initiator, has_run)) => format!(
+                                    "initiator {}, continued run id {}",
+                                    initiator.as_str_name(),
+                                    if has_run { "set" } else { "empty" }
+                                ),
+                                None => "no WorkflowExecutionStarted first".to_owned(),
+                            },
+                        )
+                    },
+                )
+            }
+            Self::NoFirstWorkflowTaskBackoff => {
+                let backoff = started_attributes(history)
+                    .and_then(|a| a.first_workflow_task_backoff.as_ref())
+                    .filter(|d| d.seconds != 0 || d.nanos != 0);
+                ensure(backoff.is_none(), || {
+                    (
+                        "no firstWorkflowTaskBackoff".to_owned(),
+                        format!("{backoff:?}"),
+                    )
+                })
+            }
+            Self::ContinuedAsNewWithInput(expected) => {
+                let found = match history.events.last().map(|e| &e.attributes) {
+                    Some(Some(Attributes::WorkflowExecutionContinuedAsNewEventAttributes(a))) => {
+                        Some(decoded(a.input.as_ref()))
+                    }
+                    _ => None,
+                };
+                ensure(found.as_ref() == Some(expected), || {
+                    (
+                        format!("WorkflowExecutionContinuedAsNew last, with input {expected}"),
+                        match (&found, history.events.last()) {
+                            (Some(input), _) => format!("input {input}"),
+                            (None, Some(last)) => format!("last event {}", event_type_name(last)),
+                            (None, None) => "no events".to_owned(),
+                        },
+                    )
+                })
+            }
+            Self::ActivityTimedOut {
+                activity_type,
+                timeout_type,
+                retry_state,
+            } => {
+                let types = scheduled_activity_types(history);
+                let found: Vec<(String, String)> = history
+                    .events
+                    .iter()
+                    .filter_map(|e| match &e.attributes {
+                        Some(Attributes::ActivityTaskTimedOutEventAttributes(a))
+                            if types.get(&a.scheduled_event_id) == Some(activity_type) =>
+                        {
+                            let timeout =
+                                match a.failure.as_ref().and_then(|f| f.failure_info.as_ref()) {
+                                    Some(FailureInfo::TimeoutFailureInfo(t)) => {
+                                        t.timeout_type().as_str_name().to_owned()
+                                    }
+                                    _ => "no timeout failure".to_owned(),
+                                };
+                            Some((timeout, a.retry_state().as_str_name().to_owned()))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                let wanted = (
+                    timeout_type.as_str_name().to_owned(),
+                    retry_state.as_str_name().to_owned(),
+                );
+                ensure(
+                    !found.is_empty() && found.iter().all(|f| *f == wanted),
+                    || {
+                        (
+                            format!(
+                                "{activity_type} timed out with {} and {}",
+                                wanted.0, wanted.1
+                            ),
+                            format!("timeouts {found:?}"),
+                        )
+                    },
+                )
+            }
+            Self::MarkersRecorded(expected) => {
+                let found: Vec<String> =
+                    markers(history).map(|(name, _)| name.to_owned()).collect();
+                ensure(&found == expected, || {
+                    (format!("markers {expected:?}"), format!("{found:?}"))
+                })
+            }
+            Self::LocalActivitiesRecorded(expected) => {
+                let found: Vec<String> = marker_data(
+                    history,
+                    LOCAL_ACTIVITY_MARKER_NAME,
+                    LOCAL_ACTIVITY_MARKER_DATA_KEY,
+                )
+                .map(|data| string_field(&data, "activity_type"))
+                .collect();
+                ensure(&found == expected, || {
+                    (
+                        format!("local activities {expected:?}"),
+                        format!("{found:?}"),
+                    )
+                })
+            }
+            Self::PatchesRecorded(expected) => {
+                let found: Vec<String> =
+                    marker_data(history, PATCH_MARKER_NAME, PATCHED_MARKER_DETAILS_KEY)
+                        .map(|data| string_field(&data, "id"))
+                        .collect();
+                ensure(&found == expected, || {
+                    (format!("patches {expected:?}"), format!("{found:?}"))
+                })
+            }
+            Self::SearchAttributesUpserted(expected) => {
+                let found: Vec<String> = history
+                    .events
+                    .iter()
+                    .filter_map(|e| match &e.attributes {
+                        Some(Attributes::UpsertWorkflowSearchAttributesEventAttributes(a)) => {
+                            let mut keys: Vec<String> = a
+                                .search_attributes
+                                .iter()
+                                .flat_map(|sa| sa.indexed_fields.keys().cloned())
+                                .collect();
+                            keys.sort();
+                            Some(keys)
+                        }
+                        _ => None,
+                    })
+                    .flatten()
+                    .collect();
+                ensure(&found == expected, || {
+                    (
+                        format!("search attributes upserted {expected:?}"),
+                        format!("{found:?}"),
+                    )
+                })
+            }
+            Self::ChildWorkflowsStarted(expected) => {
+                let found: Vec<String> = history
+                    .events
+                    .iter()
+                    .filter_map(|e| match &e.attributes {
+                        Some(Attributes::StartChildWorkflowExecutionInitiatedEventAttributes(
+                            a,
+                        )) => Some(
+                            a.workflow_type
+                                .as_ref()
+                                .map(|t| t.name.clone())
+                                .unwrap_or_default(),
+                        ),
+                        _ => None,
+                    })
+                    .collect();
+                ensure(&found == expected, || {
+                    (
+                        format!("child workflows started {expected:?}"),
                         format!("{found:?}"),
                     )
                 })
@@ -135,125 +351,11 @@ pub fn verify_all(history: &History, checks: &[HistoryCheck]) -> Vec<CheckFailur
         .collect()
 }
 
-/// Scheduled event id → activity type, in event order.
-fn scheduled_activity_types(history: &History) -> BTreeMap<i64, String> {
-    history
-        .events
-        .iter()
-        .filter_map(|e| match &e.attributes {
-            Some(Attributes::ActivityTaskScheduledEventAttributes(a)) => Some((
-                e.event_id,
-                a.activity_type
-                    .as_ref()
-                    .map(|t| t.name.clone())
-                    .unwrap_or_default(),
-            )),
-            _ => None,
-        })
-        .collect()
-}
-
 fn ensure(ok: bool, describe: impl FnOnce() -> (String, String)) -> Result<(), CheckFailure> {
     if ok {
         Ok(())
     } else {
         let (expected, found) = describe();
         Err(CheckFailure { expected, found })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use temporalio_protos::temporal::api::{
-        common::v1::ActivityType,
-        history::v1::{
-            ActivityTaskScheduledEventAttributes, ActivityTaskStartedEventAttributes, HistoryEvent,
-        },
-    };
-
-    use super::*;
-
-    fn history() -> History {
-        let scheduled = |id, name: &str| HistoryEvent {
-            event_id: id,
-            event_type: EventType::ActivityTaskScheduled as i32,
-            attributes: Some(Attributes::ActivityTaskScheduledEventAttributes(
-                ActivityTaskScheduledEventAttributes {
-                    activity_type: Some(ActivityType {
-                        name: name.to_owned(),
-                    }),
-                    ..Default::default()
-                },
-            )),
-            ..Default::default()
-        };
-        let started = |id, scheduled_event_id, attempt| HistoryEvent {
-            event_id: id,
-            event_type: EventType::ActivityTaskStarted as i32,
-            attributes: Some(Attributes::ActivityTaskStartedEventAttributes(
-                ActivityTaskStartedEventAttributes {
-                    scheduled_event_id,
-                    attempt,
-                    ..Default::default()
-                },
-            )),
-            ..Default::default()
-        };
-        History {
-            events: vec![
-                scheduled(5, "book_car"),
-                started(6, 5, 1),
-                scheduled(7, "flaky"),
-                started(8, 7, 3),
-            ],
-        }
-    }
-
-    #[test]
-    fn passing_checks_pass() {
-        let checks = [
-            HistoryCheck::EventCount {
-                event_type: EventType::ActivityTaskStarted,
-                count: 2,
-            },
-            HistoryCheck::ActivityStartedOnAttempt {
-                activity_type: "flaky".to_owned(),
-                attempt: 3,
-            },
-            HistoryCheck::ActivitiesScheduled(vec!["book_car".to_owned(), "flaky".to_owned()]),
-        ];
-        assert_eq!(verify_all(&history(), &checks), []);
-    }
-
-    #[test]
-    fn failing_checks_say_what_was_found() {
-        let failures = verify_all(
-            &history(),
-            &[
-                HistoryCheck::EventCount {
-                    event_type: EventType::TimerFired,
-                    count: 1,
-                },
-                HistoryCheck::ActivityStartedOnAttempt {
-                    activity_type: "book_car".to_owned(),
-                    attempt: 2,
-                },
-                HistoryCheck::ActivityStartedOnAttempt {
-                    activity_type: "missing".to_owned(),
-                    attempt: 1,
-                },
-                HistoryCheck::ActivitiesScheduled(vec!["flaky".to_owned()]),
-            ],
-        );
-        let found: Vec<&str> = failures.iter().map(|f| f.found.as_str()).collect();
-        assert_eq!(
-            found,
-            [
-                "0",
-                "attempts [1]",
-                "attempts []",
-                r#"["book_car", "flaky"]"#
-            ]
-        );
     }
 }

@@ -8,18 +8,22 @@ use std::{
 
 use serde_json::Value;
 use temporalio_client::{
-    Client, HistoryEventFilterType, WorkflowFetchHistoryOptions, WorkflowHandle,
-    WorkflowSignalOptions, WorkflowStartOptions,
+    Client, HistoryEventFilterType, NamespacedClient, WorkflowExecutionInfo,
+    WorkflowFetchHistoryOptions, WorkflowHandle, WorkflowQueryOptions, WorkflowSignalOptions,
+    WorkflowStartOptions,
 };
-use temporalio_common::{HasWorkflowDefinition, SignalDefinition, WorkflowDefinition};
+use temporalio_common::{
+    HasWorkflowDefinition, QueryDefinition, SignalDefinition, WorkflowDefinition,
+};
 use temporalio_protos::temporal::api::{
     enums::v1::EventType,
-    history::v1::{History, HistoryEvent},
+    history::v1::{History, HistoryEvent, history_event::Attributes},
 };
 
+pub use crate::scenario_outcome::ScenarioOutcome;
 use crate::{
     error::ScenarioError,
-    outcome::{Outcome, outcome_from_history},
+    outcome::outcome_from_history,
     spec::{DriverStep, ScenarioSpec},
 };
 
@@ -27,35 +31,17 @@ use crate::{
 /// second; the limit turns a missing worker into an error instead of a hang.
 pub const SCENARIO_TIMEOUT_MS: u64 = 30_000;
 
-/// Workflow execution timeout set on every scenario start, so abandoned runs do not linger on a
-/// shared server.
+/// Workflow execution timeout of every scenario in [`spec::all`](crate::spec::all), so abandoned
+/// runs do not linger on a shared server. Each spec carries its own
+/// ([`ScenarioSpec::execution_timeout_ms`]).
 pub const EXECUTION_TIMEOUT_MS: u64 = 60_000;
 
 /// Pause between history polls while waiting for a workflow to become idle.
 const IDLE_POLL_INTERVAL_MS: u64 = 20;
 
-/// What a scenario run produced.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ScenarioOutcome {
-    /// The scenario's name.
-    pub scenario: String,
-    /// The workflow id it ran under.
-    pub workflow_id: String,
-    /// The run id the server assigned.
-    pub run_id: String,
-    /// How the workflow ended.
-    pub outcome: Outcome,
-    /// The complete history of the run.
-    pub history: History,
-}
-
-impl ScenarioOutcome {
-    /// Whether the outcome is the one the spec expects.
-    #[must_use]
-    pub fn matches(&self, spec: &ScenarioSpec) -> bool {
-        self.outcome == spec.expected
-    }
-}
+/// Most runs of one continue-as-new chain the driver follows; a workflow that continues as new
+/// without end is a bug to report, not a chain to follow forever.
+pub const MAX_RUNS_FOLLOWED: usize = 100;
 
 /// A workflow known only by its type name, with JSON input and output.
 struct JsonWorkflow {
@@ -87,9 +73,24 @@ impl SignalDefinition for JsonSignal {
     }
 }
 
+/// A query known only by its name, without arguments, with a JSON answer.
+struct JsonQuery {
+    name: String,
+}
+
+impl QueryDefinition for JsonQuery {
+    type Workflow = JsonWorkflow;
+    type Input = ();
+    type Output = Value;
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
 /// Runs `spec` as workflow `workflow_id` on `task_queue`: starts it, performs its
-/// [`DriverStep`]s, waits until it closes (at most [`SCENARIO_TIMEOUT_MS`]) and fetches its
-/// full history. A worker must be polling `task_queue` (see [`crate::worker`]).
+/// [`DriverStep`]s, waits until it closes, following continue-as-new to the last run (at most
+/// [`SCENARIO_TIMEOUT_MS`] in all), and fetches the full history of every run. A worker must be
+/// polling `task_queue` (see [`crate::worker`]).
 ///
 /// The workflow id must be unused on the server (or belong to a closed run).
 pub async fn run_scenario(
@@ -126,12 +127,12 @@ pub async fn run_scenario_within(
     };
 
     let options = WorkflowStartOptions::new(task_queue, workflow_id)
-        .execution_timeout(Duration::from_millis(EXECUTION_TIMEOUT_MS))
+        .execution_timeout(Duration::from_millis(spec.execution_timeout_ms))
         .build();
     let workflow = JsonWorkflow {
         name: spec.workflow_type.clone(),
     };
-    let handle = client
+    let mut handle = client
         .start_workflow(workflow, canonical_json(&spec.input), options)
         .await
         .map_err(|source| ScenarioError::Start {
@@ -139,14 +140,15 @@ pub async fn run_scenario_within(
             workflow_type: spec.workflow_type.clone(),
             source,
         })?;
-    let run_id = handle.run_id().unwrap_or_default().to_owned();
+    let mut run_id = handle.run_id().unwrap_or_default().to_owned();
 
+    let mut queries = Vec::new();
     for step in &spec.steps {
+        tokio::time::timeout_at(deadline.into(), wait_until_idle(&handle, workflow_id))
+            .await
+            .map_err(|_| timeout("finish its workflow task before a driver step"))??;
         match step {
             DriverStep::Signal { name, payload } => {
-                tokio::time::timeout_at(deadline.into(), wait_until_idle(&handle, workflow_id))
-                    .await
-                    .map_err(|_| timeout("finish its workflow task before a signal"))??;
                 handle
                     .signal(
                         JsonSignal { name: name.clone() },
@@ -160,13 +162,52 @@ pub async fn run_scenario_within(
                         source,
                     })?;
             }
+            DriverStep::Query { name, expected } => {
+                let query = handle.query(
+                    JsonQuery { name: name.clone() },
+                    (),
+                    WorkflowQueryOptions::default(),
+                );
+                let answer = tokio::time::timeout_at(deadline.into(), query)
+                    .await
+                    .map_err(|_| timeout("answer a query"))?
+                    .map_err(|source| ScenarioError::Query {
+                        workflow_id: workflow_id.to_owned(),
+                        query: name.clone(),
+                        source,
+                    })?;
+                if answer != *expected {
+                    return Err(ScenarioError::QueryAnswer {
+                        workflow_id: workflow_id.to_owned(),
+                        query: name.clone(),
+                        expected: expected.to_string(),
+                        found: answer.to_string(),
+                    });
+                }
+                queries.push((name.clone(), answer));
+            }
         }
     }
 
-    tokio::time::timeout_at(deadline.into(), wait_for_close(&handle, workflow_id))
-        .await
-        .map_err(|_| timeout("close"))??;
-    let history = fetch_history(&handle, workflow_id).await?;
+    let mut earlier_runs = Vec::new();
+    let history = loop {
+        tokio::time::timeout_at(deadline.into(), wait_for_close(&handle, workflow_id))
+            .await
+            .map_err(|_| timeout("close"))??;
+        let history = fetch_history(&handle, workflow_id).await?;
+        let Some(next_run_id) = continued_as_new_to(&history) else {
+            break history;
+        };
+        if earlier_runs.len() + 1 >= MAX_RUNS_FOLLOWED {
+            return Err(ScenarioError::EndlessContinueAsNew {
+                workflow_id: workflow_id.to_owned(),
+                runs: MAX_RUNS_FOLLOWED,
+            });
+        }
+        earlier_runs.push(history);
+        handle = run_handle(client, workflow_id, &next_run_id);
+        run_id = next_run_id;
+    };
     let outcome = outcome_from_history(&history).map_err(|source| ScenarioError::Outcome {
         workflow_id: workflow_id.to_owned(),
         source,
@@ -177,7 +218,38 @@ pub async fn run_scenario_within(
         run_id,
         outcome,
         history,
+        earlier_runs,
+        queries,
     })
+}
+
+/// The run id a closed history continued as new to, if it ended with
+/// `WorkflowExecutionContinuedAsNew`.
+fn continued_as_new_to(history: &History) -> Option<String> {
+    match history.events.last().map(|e| &e.attributes) {
+        Some(Some(Attributes::WorkflowExecutionContinuedAsNewEventAttributes(a)))
+            if !a.new_execution_run_id.is_empty() =>
+        {
+            Some(a.new_execution_run_id.clone())
+        }
+        _ => None,
+    }
+}
+
+/// A handle on one run of `workflow_id`.
+fn run_handle(
+    client: &Client,
+    workflow_id: &str,
+    run_id: &str,
+) -> WorkflowHandle<Client, JsonWorkflow> {
+    WorkflowHandle::new(
+        client.clone(),
+        WorkflowExecutionInfo::builder()
+            .namespace(client.namespace())
+            .workflow_id(workflow_id)
+            .run_id(run_id)
+            .build(),
+    )
 }
 
 /// `value` with every object's keys in sorted order, so the payload bytes the server records do
@@ -319,6 +391,35 @@ mod tests {
             event_type: event_type as i32,
             ..Default::default()
         }
+    }
+
+    fn closed_by_continue_as_new(next_run_id: &str) -> History {
+        History {
+            events: vec![HistoryEvent {
+                event_type: EventType::WorkflowExecutionContinuedAsNew as i32,
+                attributes: Some(Attributes::WorkflowExecutionContinuedAsNewEventAttributes(
+                    temporalio_protos::temporal::api::history::v1::WorkflowExecutionContinuedAsNewEventAttributes {
+                        new_execution_run_id: next_run_id.to_owned(),
+                        ..Default::default()
+                    },
+                )),
+                ..Default::default()
+            }],
+        }
+    }
+
+    #[test]
+    fn follows_only_a_continue_as_new_that_names_the_next_run() {
+        assert_eq!(
+            continued_as_new_to(&closed_by_continue_as_new("run-2")),
+            Some("run-2".to_owned())
+        );
+        assert_eq!(continued_as_new_to(&closed_by_continue_as_new("")), None);
+        let completed = History {
+            events: vec![event(EventType::WorkflowExecutionCompleted)],
+        };
+        assert_eq!(continued_as_new_to(&completed), None);
+        assert_eq!(continued_as_new_to(&History::default()), None);
     }
 
     #[test]

@@ -1,7 +1,8 @@
 //! Typed errors for connecting, driving scenarios, reading outcomes and running the worker.
 
 use temporalio_client::errors::{
-    ClientConnectError, ClientNewError, WorkflowInteractionError, WorkflowStartError,
+    ClientConnectError, ClientNewError, WorkflowInteractionError, WorkflowQueryError,
+    WorkflowStartError,
 };
 use temporalio_sdk::{
     RuntimeError, WorkerCreateError, WorkerRunError, WorkflowRegistrationError,
@@ -96,6 +97,38 @@ pub enum ScenarioError {
         /// The client's error.
         #[source]
         source: WorkflowInteractionError,
+    },
+    /// A query could not be answered (the server or worker refused it, or does not support
+    /// queries).
+    #[error("cannot query {query:?} on workflow {workflow_id}: {source}")]
+    Query {
+        /// The workflow id.
+        workflow_id: String,
+        /// The query name.
+        query: String,
+        /// The client's error.
+        #[source]
+        source: WorkflowQueryError,
+    },
+    /// A query answered something other than what the scenario's step expects.
+    #[error("query {query:?} on workflow {workflow_id} answered {found}, expected {expected}")]
+    QueryAnswer {
+        /// The workflow id.
+        workflow_id: String,
+        /// The query name.
+        query: String,
+        /// The expected answer, as JSON.
+        expected: String,
+        /// The answer, as JSON.
+        found: String,
+    },
+    /// The workflow kept continuing as new past the driver's limit.
+    #[error("workflow {workflow_id} continued as new more than {runs} times; stopped following")]
+    EndlessContinueAsNew {
+        /// The workflow id.
+        workflow_id: String,
+        /// How many runs the driver followed.
+        runs: usize,
     },
     /// The history could not be fetched.
     #[error("cannot fetch history of workflow {workflow_id}: {source}")]

@@ -8,12 +8,16 @@
 //! task queue, and every scenario's result is deterministic.
 //!
 //! - [`spec::all`] lists the scenarios: name, workflow type, JSON input, driver steps
-//!   (signals), expected [`Outcome`] and [`HistoryCheck`]s.
+//!   (signals, queries), expected [`Outcome`] and [`HistoryCheck`]s, and for a workflow that
+//!   continues as new, the checks on each earlier run. [`spec::time_skipping`] lists the
+//!   scenarios that sleep for days of workflow time, for servers that skip time.
 //! - [`worker::BackgroundWorker`] / [`worker::run_worker`] run a worker with every scenario
 //!   workflow and activity registered.
 //! - [`replay::replay_histories`] replays recorded histories against the scenario workflows.
 //! - [`driver::run_scenario`] starts a scenario with the official client, drives it, waits for
-//!   it to close and returns its outcome and full history.
+//!   it to close (following continue-as-new to the last run) and returns its outcome and the
+//!   full history of every run; [`ScenarioOutcome::problems`] lists how a run differs from its
+//!   spec.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -24,7 +28,7 @@
 //! let client = target.connect().await?;
 //! for scenario in spec::all() {
 //!     let run = run_scenario(&client, "scenarios", &scenario, &format!("demo-{}", scenario.name)).await?;
-//!     assert_eq!(run.outcome, scenario.expected);
+//!     assert_eq!(run.problems(&scenario), Vec::<String>::new());
 //! }
 //! worker.stop().await?;
 //! # Ok(())
@@ -38,6 +42,7 @@ pub mod driver;
 pub mod error;
 pub mod outcome;
 pub mod replay;
+pub mod scenario_outcome;
 pub mod spec;
 pub mod worker;
 pub mod workflows;
@@ -47,5 +52,5 @@ pub use connect::{ServerTarget, connect};
 pub use driver::{ScenarioOutcome, run_scenario, run_scenario_within, signal_json};
 pub use error::{ConnectError, OutcomeError, ScenarioError, WorkerError};
 pub use outcome::{FailureKind, FailureSummary, Outcome, outcome_from_history};
-pub use spec::{DriverStep, ScenarioSpec, all};
+pub use spec::{DriverStep, ScenarioSpec, all, time_skipping};
 pub use worker::{BackgroundWorker, run_worker, worker_options};

@@ -1,26 +1,43 @@
 //! The scenario registry: what to start, what to do while it runs, and what must come out.
+//!
+//! Two lists: [`all`] runs in about a second of real time on any server, and is what the
+//! fixture recorder, the real-server tests and the engine's conformance suite run;
+//! [`time_skipping`] sleeps for days of workflow time and is only for servers that skip time
+//! (wfkit's engine, the Java test server).
 
-use serde_json::{Value, json};
+mod activities;
+mod basics;
+mod lifecycle;
+mod time_skipping;
+
+use serde_json::Value;
 use temporalio_protos::temporal::api::enums::v1::EventType;
 
-use crate::{
-    activities::FLIGHT_UNAVAILABLE_TYPE,
-    checks::HistoryCheck,
-    outcome::{FailureKind, FailureSummary, Outcome},
-    workflows::{activity_retry, failing, hello, saga, signals, timers},
-};
+use crate::{checks::HistoryCheck, outcome::Outcome};
 
-/// Something the driver does to a running scenario workflow, in order.
+pub use time_skipping::{LONG_SLEEP_DAYS, LONG_SLEEP_MIN_VIRTUAL_SECS};
+
+/// Something the driver does to a running scenario workflow, in order. Before each step the
+/// driver waits until the workflow has no workflow task outstanding, so the history shape does
+/// not depend on timing.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DriverStep {
-    /// Send signal `name` with `payload`. The driver first waits until the workflow has no
-    /// workflow task outstanding, so each signal lands in its own workflow task and the history
-    /// shape does not depend on timing.
+    /// Send signal `name` with `payload`; it lands in a workflow task of its own.
     Signal {
         /// The signal name.
         name: String,
         /// The signal's single argument.
         payload: Value,
+    },
+    /// Ask query `name` (without arguments) and require the answer `expected`. Queries leave
+    /// nothing in the history; the answer is kept in
+    /// [`ScenarioOutcome::queries`](crate::ScenarioOutcome::queries), and a different answer is
+    /// a [`ScenarioError::QueryAnswer`](crate::ScenarioError::QueryAnswer).
+    Query {
+        /// The query name.
+        name: String,
+        /// The answer the query must give, as JSON.
+        expected: Value,
     },
 }
 
@@ -35,39 +52,74 @@ pub struct ScenarioSpec {
     pub input: Value,
     /// What the driver does after starting the workflow, in order.
     pub steps: Vec<DriverStep>,
-    /// The outcome the run must have.
+    /// The outcome the run must have. For a scenario that continues as new, the outcome of the
+    /// last run of the chain.
     pub expected: Outcome,
-    /// Properties the history must have.
+    /// Properties the history must have: the history of the last run of the chain.
     pub checks: Vec<HistoryCheck>,
+    /// The workflow execution timeout the driver starts the workflow with (it spans a whole
+    /// continue-as-new chain).
+    pub execution_timeout_ms: u64,
+    /// For a scenario that continues as new: one entry per run before the last, in chain
+    /// order, with the properties that run's history must have. Its length is the number of
+    /// times the chain must continue as new; empty for every other scenario.
+    pub earlier_runs: Vec<Vec<HistoryCheck>>,
 }
 
 /// Names of the built-in scenarios, in the order [`all`] returns them.
-pub const NAMES: [&str; 6] = [
+pub const NAMES: [&str; 13] = [
     "hello",
     "failing",
     "activity_retry",
     "timers",
     "signals",
     "saga",
+    "continue_as_new",
+    "activity_heartbeat_cancel",
+    "activity_timeout",
+    "query",
+    "child_workflow",
+    "local_activity",
+    "patched",
 ];
 
-/// Every built-in scenario, in a fixed order.
+/// Names of the time-skipping scenarios, in the order [`time_skipping`] returns them.
+pub const TIME_SKIPPING_NAMES: [&str; 1] = ["long_sleep"];
+
+/// Every built-in scenario that finishes in about a second of real time, in a fixed order.
 #[must_use]
 pub fn all() -> Vec<ScenarioSpec> {
     vec![
-        hello_spec(),
-        failing_spec(),
-        activity_retry_spec(),
-        timers_spec(),
-        signals_spec(),
-        saga_spec(),
+        basics::hello_spec(),
+        basics::failing_spec(),
+        basics::activity_retry_spec(),
+        basics::timers_spec(),
+        basics::signals_spec(),
+        basics::saga_spec(),
+        lifecycle::continue_as_new_spec(),
+        activities::activity_heartbeat_cancel_spec(),
+        activities::activity_timeout_spec(),
+        lifecycle::query_spec(),
+        lifecycle::child_workflow_spec(),
+        activities::local_activity_spec(),
+        lifecycle::patched_spec(),
     ]
 }
 
-/// The built-in scenario called `name`, if any.
+/// Scenarios that wait days of workflow time: run them only on a server with time skipping.
+/// Not part of [`all`].
+#[must_use]
+pub fn time_skipping() -> Vec<ScenarioSpec> {
+    vec![time_skipping::long_sleep_spec()]
+}
+
+/// The scenario called `name`, from [`all`] or else from [`time_skipping`], if any.
 #[must_use]
 pub fn by_name(name: &str) -> Option<ScenarioSpec> {
-    all().into_iter().find(|s| s.name == name)
+    all()
+        .into_iter()
+        .chain(time_skipping())
+        .find(|s| s.name == name)
 }
 
 fn count(event_type: EventType, count: usize) -> HistoryCheck {
@@ -75,142 +127,11 @@ fn count(event_type: EventType, count: usize) -> HistoryCheck {
 }
 
 fn activities(names: &[&str]) -> HistoryCheck {
-    HistoryCheck::ActivitiesScheduled(names.iter().map(|n| (*n).to_owned()).collect())
+    HistoryCheck::ActivitiesScheduled(strings(names))
 }
 
-fn hello_spec() -> ScenarioSpec {
-    ScenarioSpec {
-        name: "hello".to_owned(),
-        workflow_type: hello::WORKFLOW_TYPE.to_owned(),
-        input: json!("wfkit"),
-        steps: Vec::new(),
-        expected: Outcome::Completed {
-            result: json!("Hello, wfkit!"),
-        },
-        checks: vec![
-            activities(&["greet"]),
-            count(EventType::ActivityTaskCompleted, 1),
-            count(EventType::WorkflowExecutionCompleted, 1),
-        ],
-    }
-}
-
-fn failing_spec() -> ScenarioSpec {
-    let message = "failing on purpose";
-    ScenarioSpec {
-        name: "failing".to_owned(),
-        workflow_type: failing::WORKFLOW_TYPE.to_owned(),
-        input: json!(message),
-        steps: Vec::new(),
-        expected: Outcome::Failed {
-            failure: FailureSummary::application(message, failing::FAILURE_TYPE, true),
-        },
-        checks: vec![
-            count(EventType::ActivityTaskScheduled, 0),
-            count(EventType::WorkflowExecutionFailed, 1),
-        ],
-    }
-}
-
-fn activity_retry_spec() -> ScenarioSpec {
-    let attempt = 3;
-    ScenarioSpec {
-        name: "activity_retry".to_owned(),
-        workflow_type: activity_retry::WORKFLOW_TYPE.to_owned(),
-        input: json!(attempt),
-        steps: Vec::new(),
-        expected: Outcome::Completed {
-            result: json!(format!("succeeded on attempt {attempt}")),
-        },
-        checks: vec![
-            activities(&["flaky"]),
-            HistoryCheck::ActivityStartedOnAttempt {
-                activity_type: "flaky".to_owned(),
-                attempt,
-            },
-            count(EventType::ActivityTaskStarted, 1),
-            count(EventType::ActivityTaskCompleted, 1),
-            count(EventType::ActivityTaskFailed, 0),
-        ],
-    }
-}
-
-fn timers_spec() -> ScenarioSpec {
-    let input = json!({ "fired_timer_ms": 200, "cancelled_timer_ms": 1000 });
-    ScenarioSpec {
-        name: "timers".to_owned(),
-        workflow_type: timers::WORKFLOW_TYPE.to_owned(),
-        input: input.clone(),
-        steps: Vec::new(),
-        expected: Outcome::Completed { result: input },
-        checks: vec![
-            count(EventType::TimerStarted, 2),
-            count(EventType::TimerFired, 1),
-            count(EventType::TimerCanceled, 1),
-        ],
-    }
-}
-
-fn signals_spec() -> ScenarioSpec {
-    let items = ["first", "second", "third"];
-    ScenarioSpec {
-        name: "signals".to_owned(),
-        workflow_type: signals::WORKFLOW_TYPE.to_owned(),
-        input: json!(items.len()),
-        steps: items
-            .iter()
-            .map(|item| DriverStep::Signal {
-                name: signals::SIGNAL_NAME.to_owned(),
-                payload: json!(item),
-            })
-            .collect(),
-        expected: Outcome::Completed {
-            result: json!(items),
-        },
-        checks: vec![
-            count(EventType::WorkflowExecutionSignaled, items.len()),
-            HistoryCheck::SignalPayloads {
-                signal: signals::SIGNAL_NAME.to_owned(),
-                payloads: items.iter().map(|i| json!(i)).collect(),
-            },
-        ],
-    }
-}
-
-fn saga_spec() -> ScenarioSpec {
-    let trip_id = "trip-1";
-    let flight_failure = FailureSummary::application(
-        format!("no flight available for trip {trip_id}"),
-        FLIGHT_UNAVAILABLE_TYPE,
-        true,
-    );
-    ScenarioSpec {
-        name: "saga".to_owned(),
-        workflow_type: saga::WORKFLOW_TYPE.to_owned(),
-        input: json!({ "trip_id": trip_id, "flight_unavailable": true }),
-        steps: Vec::new(),
-        expected: Outcome::Failed {
-            failure: FailureSummary {
-                message: "Activity task failed".to_owned(),
-                kind: FailureKind::Activity,
-                application_type: None,
-                non_retryable: false,
-                cause: Some(Box::new(flight_failure)),
-            },
-        },
-        checks: vec![
-            activities(&[
-                "book_car",
-                "book_hotel",
-                "book_flight",
-                "cancel_hotel",
-                "cancel_car",
-            ]),
-            count(EventType::ActivityTaskFailed, 1),
-            count(EventType::ActivityTaskCompleted, 4),
-            count(EventType::WorkflowExecutionFailed, 1),
-        ],
-    }
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|n| (*n).to_owned()).collect()
 }
 
 #[cfg(test)]
@@ -221,13 +142,27 @@ mod tests {
     fn names_match_registry_order() {
         let names: Vec<String> = all().into_iter().map(|s| s.name).collect();
         assert_eq!(names, NAMES);
+        let names: Vec<String> = time_skipping().into_iter().map(|s| s.name).collect();
+        assert_eq!(names, TIME_SKIPPING_NAMES);
     }
 
     #[test]
     fn by_name_finds_every_scenario_and_rejects_unknown() {
-        for name in NAMES {
+        for name in NAMES.into_iter().chain(TIME_SKIPPING_NAMES) {
             assert!(by_name(name).is_some(), "{name}");
         }
         assert!(by_name("nope").is_none());
+    }
+
+    #[test]
+    fn fast_scenarios_fit_the_default_execution_timeout() {
+        for spec in all() {
+            assert_eq!(
+                spec.execution_timeout_ms,
+                crate::driver::EXECUTION_TIMEOUT_MS,
+                "{}",
+                spec.name
+            );
+        }
     }
 }

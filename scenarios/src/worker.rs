@@ -40,6 +40,14 @@ macro_rules! register_scenario_workflows {
             .register_workflow::<$crate::workflows::TimersWorkflow>()?
             .register_workflow::<$crate::workflows::SignalsWorkflow>()?
             .register_workflow::<$crate::workflows::SagaWorkflow>()?
+            .register_workflow::<$crate::workflows::ContinueAsNewWorkflow>()?
+            .register_workflow::<$crate::workflows::ActivityHeartbeatCancelWorkflow>()?
+            .register_workflow::<$crate::workflows::ActivityTimeoutWorkflow>()?
+            .register_workflow::<$crate::workflows::QueryWorkflow>()?
+            .register_workflow::<$crate::workflows::ChildWorkflowParent>()?
+            .register_workflow::<$crate::workflows::LocalActivityWorkflow>()?
+            .register_workflow::<$crate::workflows::PatchedWorkflow>()?
+            .register_workflow::<$crate::workflows::LongSleepWorkflow>()?
     };
 }
 pub(crate) use register_scenario_workflows;

@@ -11,7 +11,7 @@ use temporalio_protos::temporal::api::{
 use wfkit_devserver::DevServer;
 use wfkit_scenarios::{
     BackgroundWorker, ScenarioError, ScenarioOutcome, ServerTarget, run_scenario,
-    run_scenario_within, run_worker, spec, verify_all,
+    run_scenario_within, run_worker, spec,
 };
 
 const TASK_QUEUE: &str = "wfkit-scenarios-test";
@@ -47,15 +47,7 @@ async fn every_scenario_matches_its_spec_on_the_real_dev_server() -> Result<()> 
         let run = run_scenario(&client, TASK_QUEUE, &scenario, &workflow_id)
             .await
             .with_context(|| format!("running scenario {}", scenario.name))?;
-        if run.outcome != scenario.expected {
-            problems.push(format!(
-                "{}: outcome {:#?}\nexpected {:#?}",
-                scenario.name, run.outcome, scenario.expected
-            ));
-        }
-        for failure in verify_all(&run.history, &scenario.checks) {
-            problems.push(format!("{}: {failure}", scenario.name));
-        }
+        problems.extend(run.problems(&scenario));
         runs.push(run);
     }
     worker.stop().await?;
@@ -113,6 +105,59 @@ async fn every_scenario_matches_its_spec_on_the_real_dev_server() -> Result<()> 
         "saga: the flight"
     );
     assert_eq!(count(saga, EventType::WorkflowExecutionFailed), 1);
+
+    // continue_as_new: the driver followed the chain; each earlier run ends with
+    // WorkflowExecutionContinuedAsNew naming the next run, and the last run is the one that
+    // completed.
+    let chain = find(&runs, "continue_as_new")?;
+    assert_eq!(chain.earlier_runs.len(), 2, "continue_as_new: earlier runs");
+    let mut next_run_ids = Vec::new();
+    for history in &chain.earlier_runs {
+        match history.events.last().and_then(|e| e.attributes.as_ref()) {
+            Some(Attributes::WorkflowExecutionContinuedAsNewEventAttributes(a)) => {
+                next_run_ids.push(a.new_execution_run_id.clone());
+            }
+            other => anyhow::bail!("continue_as_new: earlier run ends with {other:?}"),
+        }
+    }
+    assert_eq!(
+        next_run_ids.last(),
+        Some(&chain.run_id),
+        "continue_as_new: chain ends at the last run"
+    );
+    assert_eq!(
+        count(&chain.history, EventType::WorkflowExecutionCompleted),
+        1
+    );
+
+    let cancel = &find(&runs, "activity_heartbeat_cancel")?.history;
+    assert_eq!(count(cancel, EventType::ActivityTaskCancelRequested), 1);
+    assert_eq!(count(cancel, EventType::ActivityTaskCanceled), 1);
+
+    let timeout = &find(&runs, "activity_timeout")?.history;
+    assert_eq!(count(timeout, EventType::ActivityTaskTimedOut), 1);
+
+    let query = find(&runs, "query")?;
+    assert_eq!(
+        query.queries,
+        [(
+            "state".to_owned(),
+            serde_json::json!({ "approved_by": null, "request": "vacation" })
+        )],
+        "query: answers"
+    );
+
+    let child = &find(&runs, "child_workflow")?.history;
+    assert_eq!(count(child, EventType::ChildWorkflowExecutionCompleted), 1);
+
+    for name in ["local_activity", "patched"] {
+        let history = &find(&runs, name)?.history;
+        assert_eq!(
+            count(history, EventType::MarkerRecorded),
+            1,
+            "{name}: MarkerRecorded"
+        );
+    }
 
     for run in &runs {
         let first = run.history.events.first().map(|e| e.event_type);

@@ -1,6 +1,7 @@
-//! The committed fixture corpus (`fixtures/scenarios/<name>/v1/<name>.json`, recorded from the
-//! real server by `record-fixtures`) loads, and each history still shows its scenario's
-//! expected outcome and structure. Runs without a server.
+//! The committed fixture corpus (`fixtures/scenarios/<name>/v1/<name>.json`, plus
+//! `<name>.run-<k>.json` for the earlier runs of a continue-as-new chain, recorded from the real
+//! server by `record-fixtures`) loads, and each history still shows its scenario's expected
+//! outcome and structure. Runs without a server.
 
 use std::path::PathBuf;
 
@@ -8,17 +9,28 @@ use anyhow::{Context, Result, ensure};
 use temporalio_protos::temporal::api::history::v1::{History, history_event::Attributes};
 use wfkit_scenarios::{outcome_from_history, replay::replay_histories, spec, verify_all};
 
-fn fixture_path(name: &str) -> PathBuf {
+fn fixture_dir(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../fixtures/scenarios")
         .join(name)
         .join("v1")
-        .join(format!("{name}.json"))
+}
+
+fn fixture_path(name: &str) -> PathBuf {
+    fixture_dir(name).join(format!("{name}.json"))
+}
+
+/// The fixture of run `run` (1-based) of a continue-as-new chain, before its last run.
+fn earlier_run_path(name: &str, run: usize) -> PathBuf {
+    fixture_dir(name).join(format!("{name}.run-{run}.json"))
 }
 
 fn load_fixture(name: &str) -> Result<History> {
-    let path = fixture_path(name);
-    let mut loaded = wfkit_history::load_file(&path).with_context(|| {
+    load_history(&fixture_path(name))
+}
+
+fn load_history(path: &std::path::Path) -> Result<History> {
+    let mut loaded = wfkit_history::load_file(path).with_context(|| {
         format!(
             "loading {} (record it with `cargo run -p wfkit-scenarios --bin record-fixtures`)",
             path.display()
@@ -51,16 +63,35 @@ fn every_scenario_has_a_recorded_fixture_that_matches_its_spec() -> Result<()> {
         );
         let failures = verify_all(history, &scenario.checks);
         ensure!(failures.is_empty(), "{}: {failures:?}", path.display());
+        for (index, checks) in scenario.earlier_runs.iter().enumerate() {
+            let path = earlier_run_path(&scenario.name, index + 1);
+            let failures = verify_all(&load_history(&path)?, checks);
+            ensure!(failures.is_empty(), "{}: {failures:?}", path.display());
+        }
+        let unexpected = earlier_run_path(&scenario.name, scenario.earlier_runs.len() + 1);
+        ensure!(
+            !unexpected.exists(),
+            "{} exists, but the scenario continues as new only {} times",
+            unexpected.display(),
+            scenario.earlier_runs.len()
+        );
     }
     Ok(())
 }
 
 #[tokio::test]
 async fn every_recorded_fixture_replays_against_the_current_workflows() -> Result<()> {
-    let names: Vec<String> = spec::all().into_iter().map(|s| s.name).collect();
-    let histories = names
+    let mut paths = Vec::new();
+    for scenario in spec::all() {
+        paths.extend(
+            (1..=scenario.earlier_runs.len()).map(|run| earlier_run_path(&scenario.name, run)),
+        );
+        paths.push(fixture_path(&scenario.name));
+    }
+    let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    let histories = paths
         .iter()
-        .map(|name| load_fixture(name))
+        .map(|path| load_history(path))
         .collect::<Result<Vec<_>>>()?;
     let failures = replay_histories(&histories).await?;
     ensure!(

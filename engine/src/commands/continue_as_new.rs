@@ -2,9 +2,7 @@
 //! of the same workflow id starts with the command's input.
 
 use temporalio_protos::temporal::api::command::v1::ContinueAsNewWorkflowExecutionCommandAttributes;
-use temporalio_protos::temporal::api::enums::v1::{
-    ContinueAsNewInitiator, WorkflowExecutionStatus,
-};
+use temporalio_protos::temporal::api::enums::v1::WorkflowExecutionStatus;
 use temporalio_protos::temporal::api::history::v1::WorkflowExecutionContinuedAsNewEventAttributes;
 use temporalio_protos::temporal::api::history::v1::history_event::Attributes;
 use temporalio_protos::temporal::api::taskqueue::v1::TaskQueue;
@@ -74,11 +72,9 @@ pub(super) fn handle(
                 workflow_task_timeout: Some(proto_duration(task_timeout)),
                 workflow_task_completed_event_id: completed_event_id,
                 backoff_start_interval: command.backoff_start_interval,
-                initiator: if command.initiator == 0 {
-                    ContinueAsNewInitiator::Workflow as i32
-                } else {
-                    command.initiator
-                },
+                // Written as the command says: the real server leaves an unset initiator unset here.
+                initiator: command.initiator,
+                inherit_build_id: command.inherit_build_id,
                 failure: command.failure.clone(),
                 last_completion_result: command.last_completion_result.clone(),
                 header: command.header.clone(),

@@ -3,15 +3,18 @@
 //! Starts `temporal server start-dev` (via `wfkit-devserver`) unless `--address` names a
 //! running server, runs the scenario worker in-process, runs every scenario, checks each
 //! outcome against its spec, and writes `<out>/<scenario>/v1/<scenario>.json` in canonical
-//! proto3 JSON. Nothing is written unless every scenario behaves as specified.
+//! proto3 JSON. For a scenario that continues as new, that file holds the last run, and the runs
+//! before it go to `<scenario>.run-<k>.json` (k = 1, 2, … in chain order). Nothing is written
+//! unless every scenario behaves as specified.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
+use temporalio_protos::temporal::api::history::v1::History;
 use wfkit_devserver::DevServer;
 use wfkit_history::Format;
 use wfkit_scenarios::{
-    BackgroundWorker, ScenarioOutcome, ServerTarget, run_scenario, spec, verify_all,
+    BackgroundWorker, ScenarioOutcome, ScenarioSpec, ServerTarget, run_scenario, spec,
 };
 
 /// Task queue the recorder's worker polls.
@@ -32,6 +35,8 @@ OPTIONS:
                         [default: fixtures/scenarios in the workspace]
     --address HOST:PORT use a running server instead of starting `temporal server start-dev`
     --namespace NAME    namespace on that server [default: default]
+    --scenario NAME     record only this scenario (repeatable) and leave the other fixtures
+                        as they are [default: every scenario in spec::all()]
     -h, --help          print this help
 ";
 
@@ -39,6 +44,7 @@ struct Args {
     out: PathBuf,
     address: Option<String>,
     namespace: String,
+    scenarios: Vec<String>,
 }
 
 /// `fixtures/scenarios` at the workspace root (this crate's parent folder).
@@ -55,6 +61,7 @@ fn parse_args() -> Result<Option<Args>> {
         out: default_out_dir(),
         address: None,
         namespace: "default".to_owned(),
+        scenarios: Vec::new(),
     };
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -70,6 +77,16 @@ fn parse_args() -> Result<Option<Args>> {
             "--out" => args.out = PathBuf::from(value("--out")?),
             "--address" => args.address = Some(value("--address")?),
             "--namespace" => args.namespace = value("--namespace")?,
+            "--scenario" => {
+                let name = value("--scenario")?;
+                if !spec::NAMES.contains(&name.as_str()) {
+                    bail!(
+                        "unknown scenario {name:?}; the recordable scenarios are {}",
+                        spec::NAMES.join(", ")
+                    );
+                }
+                args.scenarios.push(name);
+            }
             other => bail!("unknown argument {other:?}\n\n{USAGE}"),
         }
     }
@@ -93,7 +110,11 @@ async fn main() -> Result<()> {
         }
     };
 
-    let runs = run_all(&target).await;
+    let scenarios: Vec<ScenarioSpec> = spec::all()
+        .into_iter()
+        .filter(|s| args.scenarios.is_empty() || args.scenarios.contains(&s.name))
+        .collect();
+    let runs = run_all(&target, &scenarios).await;
     if let Some(server) = server {
         server.stop().await.context("stopping the dev server")?;
     }
@@ -102,44 +123,48 @@ async fn main() -> Result<()> {
     for run in &runs {
         let dir = args.out.join(&run.scenario).join(FIXTURE_VERSION);
         std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-        let path = dir.join(format!("{}.json", run.scenario));
-        wfkit_history::save_file(&path, std::slice::from_ref(&run.history), Format::Json)
-            .with_context(|| format!("writing {}", path.display()))?;
-        let loaded = wfkit_history::load_file(&path)
-            .with_context(|| format!("reading back {}", path.display()))?;
-        if loaded.histories.as_slice() != std::slice::from_ref(&run.history) {
-            bail!(
-                "{} does not read back as the history that was written",
-                path.display()
-            );
+        for (index, history) in run.earlier_runs.iter().enumerate() {
+            let path = dir.join(format!("{}.run-{}.json", run.scenario, index + 1));
+            write_history(&path, history)?;
         }
-        println!("{}: {} events", path.display(), run.history.events.len());
+        write_history(&dir.join(format!("{}.json", run.scenario)), &run.history)?;
     }
     Ok(())
 }
 
-/// Runs every scenario with an in-process worker; fails unless each matches its spec.
-async fn run_all(target: &ServerTarget) -> Result<Vec<ScenarioOutcome>> {
+/// Writes one history in canonical JSON and checks that it reads back unchanged.
+fn write_history(path: &Path, history: &History) -> Result<()> {
+    wfkit_history::save_file(path, std::slice::from_ref(history), Format::Json)
+        .with_context(|| format!("writing {}", path.display()))?;
+    let loaded = wfkit_history::load_file(path)
+        .with_context(|| format!("reading back {}", path.display()))?;
+    if loaded.histories.as_slice() != std::slice::from_ref(history) {
+        bail!(
+            "{} does not read back as the history that was written",
+            path.display()
+        );
+    }
+    println!("{}: {} events", path.display(), history.events.len());
+    Ok(())
+}
+
+/// Runs `scenarios` with an in-process worker; fails unless each matches its spec.
+async fn run_all(
+    target: &ServerTarget,
+    scenarios: &[ScenarioSpec],
+) -> Result<Vec<ScenarioOutcome>> {
     let worker = BackgroundWorker::start(target, TASK_QUEUE)
         .await
         .context("starting the scenario worker")?;
     let client = target.connect().await?;
     let mut runs = Vec::new();
     let mut problems = Vec::new();
-    for scenario in spec::all() {
+    for scenario in scenarios {
         let workflow_id = format!("wfkit-fixture-{}", scenario.name);
-        let run = run_scenario(&client, TASK_QUEUE, &scenario, &workflow_id)
+        let run = run_scenario(&client, TASK_QUEUE, scenario, &workflow_id)
             .await
             .with_context(|| format!("running scenario {}", scenario.name))?;
-        if run.outcome != scenario.expected {
-            problems.push(format!(
-                "{}: outcome {:?}, expected {:?}",
-                scenario.name, run.outcome, scenario.expected
-            ));
-        }
-        for failure in verify_all(&run.history, &scenario.checks) {
-            problems.push(format!("{}: {failure}", scenario.name));
-        }
+        problems.extend(run.problems(scenario));
         runs.push(run);
     }
     worker

@@ -1,0 +1,215 @@
+"""Scenario workflows and activities written with the official Temporal Python SDK.
+
+`run_scenarios.py` runs every entry of `SCENARIOS` against a server and records its history;
+`engine/tests/python_conformance.rs` runs them on the real dev server and on the wfkit engine
+and compares the normalised histories.
+
+Every workflow is deterministic, and so is what the driver does (see `run_scenarios.py`): the
+same code on two servers must yield the same events, inputs, results and failures. Names are
+explicit (`name=`) so that renaming a Python class does not change the recorded histories.
+
+This module is imported by the workflow sandbox as well, so it imports nothing but `temporalio`
+and the standard library.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from temporalio import activity, workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ActivityError, ApplicationError
+
+# Generous, so that a slow CI machine never turns a scenario into a timeout scenario.
+ACTIVITY_START_TO_CLOSE = timedelta(seconds=10)
+
+# py_timer_retry: short, so the whole suite stays fast on real time.
+TIMER_DURATION = timedelta(milliseconds=300)
+RETRY_INITIAL_INTERVAL = timedelta(milliseconds=100)
+RETRY_MAXIMUM_ATTEMPTS = 3
+
+SIGNAL_NAME = "py_add"
+QUERY_NAME = "py_received"
+
+
+# ---------------------------------------------------------------------------------------------
+# Activities
+
+
+@activity.defn(name="py_greet")
+async def greet(name: str) -> str:
+    """Returns a greeting: the one activity of `py_hello`."""
+    return f"hello, {name}"
+
+
+@activity.defn(name="py_flaky")
+async def flaky(label: str) -> str:
+    """Fails on attempt 1 and succeeds on attempt 2, so the server has to retry it once."""
+    attempt = activity.info().attempt
+    if attempt == 1:
+        raise ApplicationError(f"{label}: attempt 1 fails on purpose", type="PyFlaky")
+    return f"{label}: ok on attempt {attempt}"
+
+
+@activity.defn(name="py_refuse")
+async def refuse(reason: str) -> str:
+    """Fails for good: a non-retryable error, which no retry policy may retry."""
+    raise ApplicationError(reason, type="PyRefused", non_retryable=True)
+
+
+ACTIVITIES = [greet, flaky, refuse]
+
+
+# ---------------------------------------------------------------------------------------------
+# Workflows
+
+
+@workflow.defn(name="py_hello")
+class PyHello:
+    """Runs one activity and returns its result."""
+
+    @workflow.run
+    async def run(self, name: str) -> str:
+        return await workflow.execute_activity(
+            greet, name, start_to_close_timeout=ACTIVITY_START_TO_CLOSE
+        )
+
+
+@workflow.defn(name="py_signals_query")
+class PySignalsQuery:
+    """Collects `expected` signals, answers a query with what it has so far, returns them."""
+
+    def __init__(self) -> None:
+        self._received: list[str] = []
+
+    @workflow.run
+    async def run(self, expected: int) -> list[str]:
+        await workflow.wait_condition(lambda: len(self._received) >= expected)
+        return list(self._received)
+
+    @workflow.signal(name=SIGNAL_NAME)
+    def add(self, value: str) -> None:
+        self._received.append(value)
+
+    @workflow.query(name=QUERY_NAME)
+    def received(self) -> list[str]:
+        return list(self._received)
+
+
+@workflow.defn(name="py_timer_retry")
+class PyTimerRetry:
+    """Sleeps on a timer, then runs an activity that succeeds on its second attempt."""
+
+    @workflow.run
+    async def run(self, label: str) -> str:
+        await workflow.sleep(TIMER_DURATION)
+        return await workflow.execute_activity(
+            flaky,
+            label,
+            start_to_close_timeout=ACTIVITY_START_TO_CLOSE,
+            retry_policy=RetryPolicy(
+                initial_interval=RETRY_INITIAL_INTERVAL,
+                backoff_coefficient=2.0,
+                maximum_attempts=RETRY_MAXIMUM_ATTEMPTS,
+            ),
+        )
+
+
+@workflow.defn(name="py_failing")
+class PyFailing:
+    """Runs an activity that fails for good, then fails itself with a non-retryable error."""
+
+    @workflow.run
+    async def run(self, reason: str) -> str:
+        try:
+            return await workflow.execute_activity(
+                refuse,
+                reason,
+                start_to_close_timeout=ACTIVITY_START_TO_CLOSE,
+                # Would retry a retryable error; must not retry a non-retryable one.
+                retry_policy=RetryPolicy(
+                    initial_interval=RETRY_INITIAL_INTERVAL,
+                    maximum_attempts=RETRY_MAXIMUM_ATTEMPTS,
+                ),
+            )
+        except ActivityError as err:
+            raise ApplicationError(
+                f"py_failing: {reason}", type="PyFailing", non_retryable=True
+            ) from err
+
+
+WORKFLOWS = [PyHello, PySignalsQuery, PyTimerRetry, PyFailing]
+
+
+# ---------------------------------------------------------------------------------------------
+# Scenarios: what the driver starts, sends, and expects.
+
+
+@dataclass(frozen=True)
+class Signal:
+    """Send signal `name` with `arg`, once the workflow has no workflow task in progress."""
+
+    name: str
+    arg: Any
+
+
+@dataclass(frozen=True)
+class Query:
+    """Query `name`, once the workflow has no workflow task in progress, and expect `answer`."""
+
+    name: str
+    answer: Any
+
+
+@dataclass(frozen=True)
+class Failure:
+    """The workflow fails with an `ApplicationError` of this type, message and retryability."""
+
+    type: str
+    message: str
+    non_retryable: bool
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One workflow run: its input, the driver's steps in order, and the expected outcome
+    (a result value, or a `Failure`)."""
+
+    name: str
+    workflow: str
+    arg: Any
+    expected: Any
+    steps: list[Signal | Query] = field(default_factory=list)
+
+
+SCENARIOS: list[Scenario] = [
+    Scenario(name="py_hello", workflow="py_hello", arg="wfkit", expected="hello, wfkit"),
+    Scenario(
+        name="py_signals_query",
+        workflow="py_signals_query",
+        arg=2,
+        steps=[
+            Query(QUERY_NAME, []),
+            Signal(SIGNAL_NAME, "first"),
+            Query(QUERY_NAME, ["first"]),
+            Signal(SIGNAL_NAME, "second"),
+        ],
+        expected=["first", "second"],
+    ),
+    Scenario(
+        name="py_timer_retry",
+        workflow="py_timer_retry",
+        arg="flaky",
+        expected="flaky: ok on attempt 2",
+    ),
+    Scenario(
+        name="py_failing",
+        workflow="py_failing",
+        arg="refused on purpose",
+        expected=Failure(
+            type="PyFailing", message="py_failing: refused on purpose", non_retryable=True
+        ),
+    ),
+]
