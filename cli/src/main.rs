@@ -3,6 +3,7 @@
 //! Exit codes: 0 success; 1 a check failed (an invalid history, histories that differ);
 //! 2 the input could not be used (unreadable file, bad flags).
 
+mod demo;
 mod exit;
 mod history_convert;
 mod history_diff;
@@ -29,6 +30,8 @@ enum Command {
     /// Read, check, convert, compare and summarise workflow histories.
     #[command(subcommand)]
     History(HistoryCommand),
+    /// Run every scenario workflow (official Rust SDK worker) on the embedded engine.
+    Demo(demo::DemoArgs),
     /// Run the reference engine as a stand-alone Temporal-compatible server.
     Serve(serve::ServeArgs),
 }
@@ -66,6 +69,7 @@ fn main() -> std::process::ExitCode {
             },
         },
         Command::Serve(args) => serve::run(&args),
+        Command::Demo(args) => demo::run(&args),
     };
     exit::finish(outcome)
 }

@@ -65,6 +65,34 @@ async fn pull_downloads_every_matching_history() {
         ],
     );
 
+    // What `temporal workflow show -o json` writes loads, validates and round-trips.
+    let binary = find_temporal_binary().expect("the temporal CLI");
+    let shown = Command::new(binary)
+        .args([
+            "workflow",
+            "show",
+            "-o",
+            "json",
+            "--workflow-id",
+            "pull-a",
+            "--address",
+            &address,
+        ])
+        .output()
+        .expect("temporal runs");
+    assert!(
+        shown.status.success(),
+        "{}",
+        String::from_utf8_lossy(&shown.stderr)
+    );
+    let loaded =
+        wfkit_history::load_bytes("shown.json", &shown.stdout).expect("the CLI's JSON loads");
+    assert_eq!(loaded.format, Some(wfkit_history::Format::Json));
+    assert!(wfkit_history::validate(&loaded.histories[0]).is_valid());
+    let canonical = wfkit_history::to_json_string(&loaded.histories[0]).expect("writes");
+    let again = wfkit_history::load_bytes("again.json", canonical.as_bytes()).expect("reloads");
+    assert_eq!(again.histories, loaded.histories);
+
     let out = tempfile::tempdir().expect("temp dir");
     let output = Command::new(env!("CARGO_BIN_EXE_wfkit"))
         .args([

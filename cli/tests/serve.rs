@@ -1,0 +1,193 @@
+//! `wfkit serve` with the official `temporal` CLI as the client, and the official Rust SDK
+//! worker: start, query, signal, result, describe, list and `show -o json` all work.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use wfkit_devserver::find_temporal_binary;
+use wfkit_scenarios::{BackgroundWorker, DriverStep, ServerTarget, spec};
+
+/// The `wfkit serve` process, killed on drop.
+struct Served {
+    child: Child,
+    address: String,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn serve() -> Served {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wfkit"))
+        .args(["serve", "--port", "0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("wfkit serve starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("a first line");
+    let address = line
+        .split_whitespace()
+        .find(|word| word.starts_with("127.0.0.1:"))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+    Served { child, address }
+}
+
+fn temporal(address: &str, args: &[&str]) -> String {
+    let binary = find_temporal_binary().expect("the temporal CLI (run `bash scripts/setup.sh`)");
+    let output = Command::new(binary)
+        .args(args)
+        .args(["--address", address])
+        .output()
+        .expect("temporal runs");
+    assert!(
+        output.status.success(),
+        "temporal {args:?} failed:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_temporal_cli_drives_wfkit_serve() {
+    let served = serve();
+    let address = served.address.clone();
+    let scenario = spec::by_name("query").expect("the query scenario");
+    let worker = BackgroundWorker::start(&ServerTarget::new(address.clone(), "default"), "cli-q")
+        .await
+        .expect("worker");
+
+    let input = scenario.input.to_string();
+    temporal(
+        &address,
+        &[
+            "workflow",
+            "start",
+            "--task-queue",
+            "cli-q",
+            "--type",
+            &scenario.workflow_type,
+            "--workflow-id",
+            "cli-1",
+            "--input",
+            &input,
+        ],
+    );
+    for step in &scenario.steps {
+        match step {
+            DriverStep::Query { name, expected } => {
+                let out = temporal(
+                    &address,
+                    &[
+                        "workflow",
+                        "query",
+                        "--workflow-id",
+                        "cli-1",
+                        "--name",
+                        name,
+                        "-o",
+                        "json",
+                    ],
+                );
+                let answer: serde_json::Value =
+                    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+                assert_eq!(answer["queryResult"][0], *expected, "{out}");
+            }
+            DriverStep::Signal { name, payload } => {
+                temporal(
+                    &address,
+                    &[
+                        "workflow",
+                        "signal",
+                        "--workflow-id",
+                        "cli-1",
+                        "--name",
+                        name,
+                        "--input",
+                        &payload.to_string(),
+                    ],
+                );
+            }
+        }
+    }
+    let result = temporal(
+        &address,
+        &["workflow", "result", "--workflow-id", "cli-1", "-o", "json"],
+    );
+    assert!(
+        result.contains("COMPLETED") || result.contains("Completed"),
+        "{result}"
+    );
+
+    let described = temporal(
+        &address,
+        &["workflow", "describe", "--workflow-id", "cli-1"],
+    );
+    assert!(described.contains(&scenario.workflow_type), "{described}");
+    let listed = temporal(
+        &address,
+        &["workflow", "list", "--query", "WorkflowId = 'cli-1'"],
+    );
+    assert!(
+        listed.contains("cli-1") && listed.contains("Completed"),
+        "{listed}"
+    );
+
+    let shown = temporal(
+        &address,
+        &["workflow", "show", "--workflow-id", "cli-1", "-o", "json"],
+    );
+    let loaded = wfkit_history::load_bytes("shown.json", shown.as_bytes()).expect("loads");
+    let history = &loaded.histories[0];
+    assert!(wfkit_history::validate(history).is_valid());
+    assert_eq!(
+        wfkit_history::event::close_status(&history.events),
+        "completed"
+    );
+    assert!(
+        scenario
+            .checks
+            .iter()
+            .all(|check| check.verify(history).is_ok()),
+        "the checks of the scenario hold"
+    );
+
+    // A second workflow, terminated from the CLI.
+    temporal(
+        &address,
+        &[
+            "workflow",
+            "start",
+            "--task-queue",
+            "nobody",
+            "--type",
+            "Idle",
+            "--workflow-id",
+            "cli-2",
+        ],
+    );
+    temporal(
+        &address,
+        &[
+            "workflow",
+            "terminate",
+            "--workflow-id",
+            "cli-2",
+            "--reason",
+            "test",
+        ],
+    );
+    let listed = temporal(&address, &["workflow", "list"]);
+    assert!(
+        listed.contains("cli-2") && listed.contains("Terminated"),
+        "{listed}"
+    );
+    worker.stop().await.expect("worker stops");
+}
