@@ -6,6 +6,7 @@ mod describe;
 mod get_history;
 pub(crate) mod health;
 mod list;
+mod long_poll;
 mod poll_activity_task;
 mod poll_workflow_task;
 mod query;

@@ -8,7 +8,7 @@ use temporalio_protos::temporal::api::workflowservice::v1::{
 use super::Frontend;
 use crate::activity::{Activity, ActivityPhase};
 use crate::error::EngineError;
-use crate::matching::{QueueKey, QueueKind};
+use crate::matching::QueueKind;
 use crate::state::ExecutionKey;
 use crate::time::{proto_duration, timestamp};
 use crate::token::{TaskKind, TaskToken};
@@ -18,47 +18,29 @@ impl Frontend {
         &self,
         request: PollActivityTaskQueueRequest,
     ) -> Result<PollActivityTaskQueueResponse, EngineError> {
-        let queue_name = request
-            .task_queue
-            .as_ref()
-            .map(|q| q.name.clone())
-            .unwrap_or_default();
-        if queue_name.is_empty() {
-            return Err(EngineError::InvalidArgument(
-                "TaskQueue is not set on request.".to_string(),
-            ));
-        }
-        self.shared.lock().namespace(&request.namespace)?;
-        let queue = QueueKey {
-            namespace: request.namespace.clone(),
-            name: queue_name,
-            kind: QueueKind::Activity,
-        };
-        let deadline = tokio::time::Instant::now() + self.shared.config.long_poll_timeout;
-        loop {
-            let notified = {
-                let mut state = self.shared.lock();
-                while let Some(task) = state.matching.pop(&queue) {
-                    let request_id = state.ids.uuid();
-                    if let Some(activity) =
-                        state.start_activity(&task, &request.identity, request_id)
-                    {
-                        let workflow_type = state
-                            .execution(&task.key)
-                            .map(|e| e.workflow_type.clone())
-                            .unwrap_or_default();
-                        return Ok(response(&task.key, workflow_type, activity));
+        let response = self
+            .long_poll(
+                &request.namespace,
+                request.task_queue.as_ref(),
+                QueueKind::Activity,
+                |state, queue| {
+                    while let Some(task) = state.matching.pop(queue) {
+                        let request_id = state.ids.uuid();
+                        if let Some(activity) =
+                            state.start_activity(&task, &request.identity, request_id)
+                        {
+                            let workflow_type = state
+                                .execution(&task.key)
+                                .map(|e| e.workflow_type.clone())
+                                .unwrap_or_default();
+                            return Some(response(&task.key, workflow_type, activity));
+                        }
                     }
-                }
-                let mut notified = Box::pin(state.matching.notifier(&queue).notified_owned());
-                notified.as_mut().enable();
-                notified
-            };
-            tokio::select! {
-                _ = notified => {}
-                _ = tokio::time::sleep_until(deadline) => return Ok(PollActivityTaskQueueResponse::default()),
-            }
-        }
+                    None
+                },
+            )
+            .await?;
+        Ok(response.unwrap_or_default())
     }
 }
 

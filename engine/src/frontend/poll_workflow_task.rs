@@ -10,7 +10,7 @@ use temporalio_protos::temporal::api::workflowservice::v1::{
 
 use super::Frontend;
 use crate::error::EngineError;
-use crate::matching::{QueryTask, QueueKey, QueueKind};
+use crate::matching::{QueryTask, QueueKind};
 use crate::state::State;
 use crate::time::timestamp;
 use crate::token::{TaskKind, TaskToken};
@@ -21,52 +21,34 @@ impl Frontend {
         &self,
         request: PollWorkflowTaskQueueRequest,
     ) -> Result<PollWorkflowTaskQueueResponse, EngineError> {
-        let queue_name = request
-            .task_queue
-            .as_ref()
-            .map(|q| q.name.clone())
-            .unwrap_or_default();
-        if queue_name.is_empty() {
-            return Err(EngineError::InvalidArgument(
-                "TaskQueue is not set on request.".to_string(),
-            ));
-        }
-        self.shared.lock().namespace(&request.namespace)?;
-        let queue = QueueKey {
-            namespace: request.namespace.clone(),
-            name: queue_name,
-            kind: QueueKind::Workflow,
-        };
-        let deadline = tokio::time::Instant::now() + self.shared.config.long_poll_timeout;
-        loop {
-            let notified = {
-                let mut state = self.shared.lock();
-                while let Some(query) = state.matching.pop_query(&queue) {
-                    // A query whose client gave up is dropped.
-                    if state.pending_queries.contains_key(&query.id)
-                        && let Some(response) = query_response(&state, query)
-                    {
-                        return Ok(response);
+        let response = self
+            .long_poll(
+                &request.namespace,
+                request.task_queue.as_ref(),
+                QueueKind::Workflow,
+                |state, queue| {
+                    while let Some(query) = state.matching.pop_query(queue) {
+                        // A query whose client gave up is dropped.
+                        if state.pending_queries.contains_key(&query.id)
+                            && let Some(response) = query_response(state, query)
+                        {
+                            return Some(response);
+                        }
                     }
-                }
-                while let Some(task) = state.matching.pop(&queue) {
-                    let request_id = state.ids.uuid();
-                    if let Some(started) =
-                        state.start_workflow_task(&task, &request.identity, request_id)
-                    {
-                        let backlog = state.matching.backlog(&queue);
-                        return Ok(poll_response(&state, started, backlog));
+                    while let Some(task) = state.matching.pop(queue) {
+                        let request_id = state.ids.uuid();
+                        if let Some(started) =
+                            state.start_workflow_task(&task, &request.identity, request_id)
+                        {
+                            let backlog = state.matching.backlog(queue);
+                            return Some(poll_response(state, started, backlog));
+                        }
                     }
-                }
-                let mut notified = Box::pin(state.matching.notifier(&queue).notified_owned());
-                notified.as_mut().enable();
-                notified
-            };
-            tokio::select! {
-                _ = notified => {}
-                _ = tokio::time::sleep_until(deadline) => return Ok(PollWorkflowTaskQueueResponse::default()),
-            }
-        }
+                    None
+                },
+            )
+            .await?;
+        Ok(response.unwrap_or_default())
     }
 }
 

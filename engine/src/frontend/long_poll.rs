@@ -1,0 +1,53 @@
+//! The long poll both task queues share: take a task under the lock, or wait for the queue's
+//! notifier until the poll's deadline.
+
+use temporalio_protos::temporal::api::taskqueue::v1::TaskQueue;
+
+use super::Frontend;
+use crate::error::EngineError;
+use crate::matching::{QueueKey, QueueKind};
+use crate::state::State;
+
+impl Frontend {
+    /// Validates the polled queue and the namespace, then calls `take` under the state lock each
+    /// time the queue may have work, until it returns a response or the long poll expires
+    /// (`Ok(None)`: the caller answers with an empty response, as the real server does).
+    pub(crate) async fn long_poll<R>(
+        &self,
+        namespace: &str,
+        task_queue: Option<&TaskQueue>,
+        kind: QueueKind,
+        mut take: impl FnMut(&mut State, &QueueKey) -> Option<R>,
+    ) -> Result<Option<R>, EngineError> {
+        let name = task_queue.map(|q| q.name.clone()).unwrap_or_default();
+        if name.is_empty() {
+            return Err(EngineError::InvalidArgument(
+                "TaskQueue is not set on request.".to_string(),
+            ));
+        }
+        self.shared.lock().namespace(namespace)?;
+        let queue = QueueKey {
+            namespace: namespace.to_string(),
+            name,
+            kind,
+        };
+        let deadline = tokio::time::Instant::now() + self.shared.config.long_poll_timeout;
+        loop {
+            let notified = {
+                let mut state = self.shared.lock();
+                if let Some(response) = take(&mut state, &queue) {
+                    return Ok(Some(response));
+                }
+                // Registered before the lock is released, so a task queued in between still
+                // wakes this poll.
+                let mut notified = Box::pin(state.matching.notifier(&queue).notified_owned());
+                notified.as_mut().enable();
+                notified
+            };
+            tokio::select! {
+                _ = notified => {}
+                _ = tokio::time::sleep_until(deadline) => return Ok(None),
+            }
+        }
+    }
+}
