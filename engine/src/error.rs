@@ -95,7 +95,14 @@ impl EngineError {
                     .encode_to_vec(),
                 )),
             ),
-            EngineError::NamespaceAlreadyExists => (Code::AlreadyExists, None),
+            EngineError::NamespaceAlreadyExists => (
+                Code::AlreadyExists,
+                Some(any(
+                    "temporal.api.errordetails.v1.NamespaceAlreadyExistsFailure",
+                    temporalio_protos::temporal::api::errordetails::v1::NamespaceAlreadyExistsFailure::default()
+                        .encode_to_vec(),
+                )),
+            ),
             EngineError::FailedPrecondition(_) => (Code::FailedPrecondition, None),
             EngineError::Unimplemented(_) => (Code::Unimplemented, None),
             EngineError::QueryFailed(_) => (

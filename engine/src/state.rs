@@ -146,6 +146,9 @@ impl State {
                 "WorkflowId is not set on request.".to_string(),
             ));
         }
+        if !run_id.is_empty() && !is_uuid(run_id) {
+            return Err(EngineError::InvalidArgument("Invalid RunId.".to_string()));
+        }
         let run_id = if run_id.is_empty() {
             self.current_runs
                 .get(&(namespace.to_string(), workflow_id.to_string()))
@@ -193,4 +196,13 @@ pub(crate) fn not_found(workflow_id: &str, run_id: &str) -> EngineError {
     EngineError::NotFound(format!(
         "workflow execution not found for workflow ID \"{workflow_id}\" and run ID \"{run_id}\""
     ))
+}
+
+/// Run ids are UUIDs in their canonical text form; the server refuses anything else.
+fn is_uuid(text: &str) -> bool {
+    text.len() == 36
+        && text.char_indices().all(|(index, ch)| match index {
+            8 | 13 | 18 | 23 => ch == '-',
+            _ => ch.is_ascii_hexdigit(),
+        })
 }

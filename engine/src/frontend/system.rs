@@ -1,7 +1,5 @@
 //! GetSystemInfo and the namespace RPCs.
 
-use std::time::Duration;
-
 use temporalio_protos::temporal::api::enums::v1::NamespaceState;
 use temporalio_protos::temporal::api::namespace::v1::{
     NamespaceConfig, NamespaceInfo, namespace_info,
@@ -116,12 +114,18 @@ impl Frontend {
                 "Namespace is not set on request.".to_string(),
             ));
         }
+        // The server checks the retention before it looks for the namespace.
+        let retention = duration(request.workflow_execution_retention_period.as_ref())
+            .filter(|r| !r.is_zero())
+            .ok_or_else(|| {
+                EngineError::InvalidArgument(
+                    "A valid retention period is not set on request.".to_string(),
+                )
+            })?;
         let mut state = self.shared.lock();
         if state.namespaces.contains_key(&request.namespace) {
             return Err(EngineError::NamespaceAlreadyExists);
         }
-        let retention = duration(request.workflow_execution_retention_period.as_ref())
-            .unwrap_or(Duration::from_secs(86_400));
         let id = state.ids.uuid();
         let mut record = NamespaceRecord::new(&request.namespace, id, retention);
         record.description = request.description;
