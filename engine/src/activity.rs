@@ -18,7 +18,7 @@ use temporalio_protos::temporal::api::history::v1::{
 };
 
 use crate::execution::BufferedEvent;
-use crate::matching::{QueueKey, QueueKind, TaskRef};
+use crate::matching::{Poller, QueueKey, QueueKind, TaskRef};
 use crate::state::{ExecutionKey, State};
 use crate::time::{duration, nonzero_duration, proto_duration};
 use crate::timers::{ActivityTimeoutKind, TimerTarget};
@@ -31,8 +31,7 @@ pub(crate) enum ActivityPhase {
     /// A worker runs the current attempt.
     Started {
         started_time: SystemTime,
-        identity: String,
-        request_id: String,
+        poller: Poller,
     },
     /// Waiting out the backoff before the next attempt.
     BackingOff,
@@ -184,12 +183,7 @@ impl State {
     }
 
     /// Starts a queued activity attempt for a poller, if the reference is still current.
-    pub(crate) fn start_activity(
-        &mut self,
-        task: &TaskRef,
-        identity: &str,
-        request_id: String,
-    ) -> Option<Activity> {
+    pub(crate) fn start_activity(&mut self, task: &TaskRef, poller: &Poller) -> Option<Activity> {
         let now = self.now();
         let execution = self.executions.get_mut(&task.key)?;
         if !execution.is_running() {
@@ -201,8 +195,7 @@ impl State {
         }
         activity.phase = ActivityPhase::Started {
             started_time: now,
-            identity: identity.to_string(),
-            request_id,
+            poller: poller.clone(),
         };
         let snapshot = activity.clone();
         let deadline = now + snapshot.start_to_close;
@@ -233,6 +226,8 @@ impl State {
     /// Ends the current attempt. Failures and start-to-close or heartbeat timeouts are retried
     /// while the retry policy and the schedule-to-close timeout allow; anything else closes the
     /// activity and writes its final events.
+    // Deprecated worker-version fields are still filled: the real server fills them.
+    #[allow(deprecated)]
     pub(crate) fn finish_activity_attempt(
         &mut self,
         key: &ExecutionKey,
@@ -304,16 +299,13 @@ impl State {
         self.matching
             .remove(&activity.queue(&key.namespace), key, scheduled_event_id);
         let started = match &activity.phase {
-            ActivityPhase::Started {
-                identity: started_by,
-                request_id,
-                ..
-            } => Some(ActivityTaskStartedEventAttributes {
+            ActivityPhase::Started { poller, .. } => Some(ActivityTaskStartedEventAttributes {
                 scheduled_event_id,
-                identity: started_by.clone(),
-                request_id: request_id.clone(),
+                identity: poller.identity.clone(),
+                request_id: poller.request_id.clone(),
                 attempt: activity.attempt,
                 last_failure: activity.last_failure.clone(),
+                worker_version: poller.worker_version(),
                 ..ActivityTaskStartedEventAttributes::default()
             }),
             _ => None,

@@ -29,6 +29,29 @@ pub(crate) struct QueueKey {
     pub(crate) kind: QueueKind,
 }
 
+/// Who polled: what the started events record about the worker.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Poller {
+    pub(crate) identity: String,
+    pub(crate) request_id: String,
+    /// The worker's build id, when it sent one (recorded as `workerVersion` on started events).
+    pub(crate) build_id: String,
+}
+
+impl Poller {
+    /// The version stamp started events carry, as the real server writes it.
+    pub(crate) fn worker_version(
+        &self,
+    ) -> Option<temporalio_protos::temporal::api::common::v1::WorkerVersionStamp> {
+        (!self.build_id.is_empty()).then(|| {
+            temporalio_protos::temporal::api::common::v1::WorkerVersionStamp {
+                build_id: self.build_id.clone(),
+                use_versioning: false,
+            }
+        })
+    }
+}
+
 /// A reference to a task: the run, the scheduled event and the attempt it was queued for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct TaskRef {

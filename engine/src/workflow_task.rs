@@ -21,7 +21,7 @@ use temporalio_protos::temporal::api::taskqueue::v1::TaskQueue;
 
 use crate::error::EngineError;
 use crate::execution::WorkflowTask;
-use crate::matching::{QueueKey, QueueKind, TaskRef};
+use crate::matching::{Poller, QueueKey, QueueKind, TaskRef};
 use crate::state::{ExecutionKey, State};
 use crate::time::{proto_duration, timestamp};
 use crate::timers::{TimerTarget, WorkflowTaskTimeoutKind};
@@ -145,11 +145,12 @@ impl State {
     }
 
     /// Starts a queued workflow task for a poller, if the reference is still current.
+    // Deprecated worker-version fields are still filled: the real server fills them.
+    #[allow(deprecated)]
     pub(crate) fn start_workflow_task(
         &mut self,
         task: &TaskRef,
-        identity: &str,
-        request_id: String,
+        poller: &Poller,
     ) -> Option<StartedWorkflowTask> {
         let now = self.now();
         let execution = self.executions.get(&task.key)?;
@@ -175,9 +176,10 @@ impl State {
         let length = execution.history.len();
         let started_attributes = |scheduled_event_id: i64| WorkflowTaskStartedEventAttributes {
             scheduled_event_id,
-            identity: identity.to_string(),
-            request_id: request_id.clone(),
+            identity: poller.identity.clone(),
+            request_id: poller.request_id.clone(),
             history_size_bytes,
+            worker_version: poller.worker_version(),
             ..WorkflowTaskStartedEventAttributes::default()
         };
 

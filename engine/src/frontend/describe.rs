@@ -81,12 +81,11 @@ fn pending_activity(activity: &crate::activity::Activity) -> PendingActivityInfo
         }
         ActivityPhase::Started {
             started_time,
-            identity,
-            ..
+            poller,
         } => (
             PendingActivityState::Started,
             Some(timestamp(*started_time)),
-            identity.clone(),
+            poller.identity.clone(),
         ),
     };
     let state = if activity.cancel_requested_event_id.is_some() {

@@ -51,3 +51,16 @@ impl Frontend {
         }
     }
 }
+
+/// The poller of a request, for the started events.
+pub(crate) fn poller(
+    identity: &str,
+    request_id: String,
+    capabilities: Option<&temporalio_protos::temporal::api::common::v1::WorkerVersionCapabilities>,
+) -> crate::matching::Poller {
+    crate::matching::Poller {
+        identity: identity.to_string(),
+        request_id,
+        build_id: capabilities.map(|c| c.build_id.clone()).unwrap_or_default(),
+    }
+}

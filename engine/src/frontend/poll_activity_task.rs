@@ -6,6 +6,7 @@ use temporalio_protos::temporal::api::workflowservice::v1::{
 };
 
 use super::Frontend;
+use super::long_poll::poller;
 use crate::activity::{Activity, ActivityPhase};
 use crate::error::EngineError;
 use crate::matching::QueueKind;
@@ -14,6 +15,8 @@ use crate::time::{proto_duration, timestamp};
 use crate::token::{TaskKind, TaskToken};
 
 impl Frontend {
+    // Deprecated worker-version fields are still filled: the real server fills them.
+    #[allow(deprecated)]
     pub(crate) async fn poll_activity_task_queue(
         &self,
         request: PollActivityTaskQueueRequest,
@@ -26,9 +29,14 @@ impl Frontend {
                 |state, queue| {
                     while let Some(task) = state.matching.pop(queue) {
                         let request_id = state.ids.uuid();
-                        if let Some(activity) =
-                            state.start_activity(&task, &request.identity, request_id)
-                        {
+                        if let Some(activity) = state.start_activity(
+                            &task,
+                            &poller(
+                                &request.identity,
+                                request_id,
+                                request.worker_version_capabilities.as_ref(),
+                            ),
+                        ) {
                             let workflow_type = state
                                 .execution(&task.key)
                                 .map(|e| e.workflow_type.clone())

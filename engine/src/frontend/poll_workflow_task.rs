@@ -9,6 +9,7 @@ use temporalio_protos::temporal::api::workflowservice::v1::{
 };
 
 use super::Frontend;
+use super::long_poll::poller;
 use crate::error::EngineError;
 use crate::matching::{QueryTask, QueueKind};
 use crate::state::State;
@@ -17,6 +18,8 @@ use crate::token::{TaskKind, TaskToken};
 use crate::workflow_task::StartedWorkflowTask;
 
 impl Frontend {
+    // Deprecated worker-version fields are still filled: the real server fills them.
+    #[allow(deprecated)]
     pub(crate) async fn poll_workflow_task_queue(
         &self,
         request: PollWorkflowTaskQueueRequest,
@@ -37,9 +40,14 @@ impl Frontend {
                     }
                     while let Some(task) = state.matching.pop(queue) {
                         let request_id = state.ids.uuid();
-                        if let Some(started) =
-                            state.start_workflow_task(&task, &request.identity, request_id)
-                        {
+                        if let Some(started) = state.start_workflow_task(
+                            &task,
+                            &poller(
+                                &request.identity,
+                                request_id,
+                                request.worker_version_capabilities.as_ref(),
+                            ),
+                        ) {
                             let backlog = state.matching.backlog(queue);
                             return Some(poll_response(state, started, backlog));
                         }
