@@ -10,6 +10,8 @@
 //! ```
 
 mod activity;
+mod canned;
+
 mod children;
 mod clock;
 mod close;
@@ -34,6 +36,7 @@ mod timers;
 mod token;
 mod workflow_task;
 
+pub use canned::CannedAnswer;
 pub use clock::TimeMode;
 pub use error::EngineError;
 pub use server::{Engine, StartError};

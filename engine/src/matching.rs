@@ -65,6 +65,11 @@ pub(crate) struct Queue {
     tasks: VecDeque<TaskRef>,
     /// Query tasks go to workflow task pollers before workflow tasks.
     queries: VecDeque<QueryTask>,
+    /// Canned tasks (id, prepared response) go first of all.
+    canned: VecDeque<(
+        i64,
+        Box<temporalio_protos::temporal::api::workflowservice::v1::PollWorkflowTaskQueueResponse>,
+    )>,
     notify: Arc<Notify>,
 }
 
@@ -100,6 +105,38 @@ impl Matching {
         let entry = self.queues.entry(queue).or_default();
         entry.queries.push_back(task);
         entry.notify.notify_one();
+    }
+
+    /// Queues a canned task and wakes one poller.
+    pub(crate) fn push_canned(
+        &mut self,
+        queue: QueueKey,
+        id: i64,
+        response: Box<
+            temporalio_protos::temporal::api::workflowservice::v1::PollWorkflowTaskQueueResponse,
+        >,
+    ) {
+        let entry = self.queues.entry(queue).or_default();
+        entry.canned.push_back((id, response));
+        entry.notify.notify_one();
+    }
+
+    /// Takes the oldest canned task of a queue.
+    pub(crate) fn pop_canned(
+        &mut self,
+        queue: &QueueKey,
+    ) -> Option<(
+        i64,
+        Box<temporalio_protos::temporal::api::workflowservice::v1::PollWorkflowTaskQueueResponse>,
+    )> {
+        self.queues.get_mut(queue)?.canned.pop_front()
+    }
+
+    /// Drops a canned task nobody took in time.
+    pub(crate) fn remove_canned(&mut self, queue: &QueueKey, id: i64) {
+        if let Some(entry) = self.queues.get_mut(queue) {
+            entry.canned.retain(|(canned, _)| *canned != id);
+        }
     }
 
     /// Takes the oldest query task of a queue.

@@ -42,6 +42,9 @@ pub(crate) struct State {
     /// Queries dispatched to workers, waiting for their answer, by query id.
     pub(crate) pending_queries: BTreeMap<i64, tokio::sync::oneshot::Sender<QueryAnswer>>,
     next_query_id: i64,
+    /// Canned tasks handed out or waiting, by id, with whoever waits for the answer.
+    pub(crate) canned_waiters:
+        BTreeMap<i64, tokio::sync::oneshot::Sender<crate::canned::CannedAnswer>>,
     /// Effects of a workflow task's commands that happen once the task is complete.
     pub(crate) deferred: Vec<Deferred>,
 }
@@ -88,6 +91,7 @@ impl State {
             pending_queries: BTreeMap::new(),
             next_query_id: 0,
             deferred: Vec::new(),
+            canned_waiters: BTreeMap::new(),
         }
     }
 

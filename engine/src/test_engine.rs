@@ -88,6 +88,20 @@ impl TestEngine {
         released
     }
 
+    /// Hands a prepared workflow task to the next worker polling `task_queue` and waits for
+    /// its answer (see [`crate::Engine::run_canned_task`]).
+    pub async fn run_canned_task(
+        &self,
+        namespace: &str,
+        task_queue: &str,
+        response: temporalio_protos::temporal::api::workflowservice::v1::PollWorkflowTaskQueueResponse,
+        deadline: Duration,
+    ) -> crate::canned::CannedAnswer {
+        self.engine
+            .run_canned_task(namespace, task_queue, response, deadline)
+            .await
+    }
+
     /// Stops the engine.
     pub async fn stop(self) {
         self.engine.stop().await;

@@ -12,6 +12,8 @@ pub(crate) enum TaskKind {
     Workflow,
     Activity,
     Query,
+    /// A canned task (see `canned.rs`); its "scheduled event id" is the canned task's id.
+    Canned,
 }
 
 /// The decoded content of a task token.
@@ -35,6 +37,7 @@ impl TaskToken {
             TaskKind::Workflow => "w",
             TaskKind::Activity => "a",
             TaskKind::Query => "q",
+            TaskKind::Canned => "c",
         };
         [
             MAGIC,
@@ -72,6 +75,7 @@ impl TaskToken {
             "w" => TaskKind::Workflow,
             "a" => TaskKind::Activity,
             "q" => TaskKind::Query,
+            "c" => TaskKind::Canned,
             _ => return Err(bad()),
         };
         Ok(TaskToken {

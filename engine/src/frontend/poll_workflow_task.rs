@@ -30,6 +30,12 @@ impl Frontend {
                 request.task_queue.as_ref(),
                 QueueKind::Workflow,
                 |state, queue| {
+                    while let Some((id, response)) = state.matching.pop_canned(queue) {
+                        // A canned task whose submitter gave up is dropped.
+                        if state.canned_waiters.contains_key(&id) {
+                            return Some(*response);
+                        }
+                    }
                     while let Some(query) = state.matching.pop_query(queue) {
                         // A query whose client gave up is dropped.
                         if state.pending_queries.contains_key(&query.id)

@@ -73,6 +73,13 @@ impl Frontend {
         request: RespondQueryTaskCompletedRequest,
     ) -> Result<RespondQueryTaskCompletedResponse, EngineError> {
         let token = TaskToken::decode(&request.task_token)?;
+        if token.kind == TaskKind::Canned {
+            self.answer_canned(
+                token.scheduled_event_id,
+                crate::canned::CannedAnswer::Query(Box::new(request)),
+            )?;
+            return Ok(RespondQueryTaskCompletedResponse::default());
+        }
         if token.kind != TaskKind::Query {
             return Err(EngineError::InvalidArgument(
                 "the task token is not a query task's".to_string(),

@@ -7,6 +7,7 @@ use temporalio_protos::temporal::api::workflowservice::v1::{
 };
 
 use super::Frontend;
+use crate::canned::CannedAnswer;
 use crate::error::EngineError;
 use crate::state::ExecutionKey;
 use crate::token::{TaskKind, TaskToken};
@@ -17,6 +18,13 @@ impl Frontend {
         request: RespondWorkflowTaskCompletedRequest,
     ) -> Result<RespondWorkflowTaskCompletedResponse, EngineError> {
         let token = workflow_token(&request.task_token)?;
+        if token.kind == TaskKind::Canned {
+            self.answer_canned(
+                token.scheduled_event_id,
+                CannedAnswer::Completed(Box::new(request)),
+            )?;
+            return Ok(RespondWorkflowTaskCompletedResponse::default());
+        }
         let key = ExecutionKey {
             namespace: token.namespace,
             workflow_id: token.workflow_id,
@@ -32,6 +40,13 @@ impl Frontend {
         request: RespondWorkflowTaskFailedRequest,
     ) -> Result<RespondWorkflowTaskFailedResponse, EngineError> {
         let token = workflow_token(&request.task_token)?;
+        if token.kind == TaskKind::Canned {
+            self.answer_canned(
+                token.scheduled_event_id,
+                CannedAnswer::Failed(Box::new(request)),
+            )?;
+            return Ok(RespondWorkflowTaskFailedResponse::default());
+        }
         let key = ExecutionKey {
             namespace: token.namespace,
             workflow_id: token.workflow_id,
@@ -48,10 +63,25 @@ impl Frontend {
 
 fn workflow_token(bytes: &[u8]) -> Result<TaskToken, EngineError> {
     let token = TaskToken::decode(bytes)?;
-    if token.kind != TaskKind::Workflow {
+    if !matches!(token.kind, TaskKind::Workflow | TaskKind::Canned) {
         return Err(EngineError::InvalidArgument(
             "the task token is not a workflow task's".to_string(),
         ));
     }
     Ok(token)
+}
+
+impl Frontend {
+    /// Routes a worker's answer to whoever submitted the canned task; a late answer (the
+    /// submitter gave up) is a stale task, as on the real server.
+    pub(crate) fn answer_canned(&self, id: i64, answer: CannedAnswer) -> Result<(), EngineError> {
+        let sender = self
+            .shared
+            .lock()
+            .canned_waiters
+            .remove(&id)
+            .ok_or_else(|| EngineError::NotFound("Workflow task not found.".to_string()))?;
+        let _ = sender.send(answer);
+        Ok(())
+    }
 }
