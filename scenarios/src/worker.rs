@@ -66,11 +66,11 @@ pub fn worker_options(task_queue: &str) -> Result<WorkerOptions, WorkerError> {
 /// runtime must outlive the worker.
 async fn build_worker(
     target: &ServerTarget,
-    task_queue: &str,
+    options: WorkerOptions,
 ) -> Result<(Runtime, Worker), WorkerError> {
     let runtime = Runtime::from_current_tokio(RuntimeOptions::default())?;
     let client = target.connect().await?;
-    let worker = Worker::new(&runtime, client, worker_options(task_queue)?)?;
+    let worker = Worker::new(&runtime, client, options)?;
     Ok((runtime, worker))
 }
 
@@ -82,7 +82,7 @@ pub async fn run_worker(
     task_queue: &str,
     stop: impl Future<Output = ()>,
 ) -> Result<(), WorkerError> {
-    let (_runtime, mut worker) = build_worker(target, task_queue).await?;
+    let (_runtime, mut worker) = build_worker(target, worker_options(task_queue)?).await?;
     let shutdown = worker.shutdown_handle();
     let stopper = async move {
         stop.await;
@@ -118,11 +118,21 @@ impl BackgroundWorker {
     /// once the worker is connected and created, so connection and registration errors surface
     /// here rather than later.
     pub async fn start(target: &ServerTarget, task_queue: &str) -> Result<Self, WorkerError> {
+        let queue = task_queue.to_owned();
+        Self::start_with(target, task_queue, move || worker_options(&queue)).await
+    }
+
+    /// Like [`BackgroundWorker::start`], with the worker's options (its registered workflows and
+    /// activities) made by `options` on the worker's own thread.
+    pub async fn start_with(
+        target: &ServerTarget,
+        task_queue: &str,
+        options: impl FnOnce() -> Result<WorkerOptions, WorkerError> + Send + 'static,
+    ) -> Result<Self, WorkerError> {
         let (ready_tx, ready_rx) = oneshot::channel::<Result<(), WorkerError>>();
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
         let (done_tx, done_rx) = oneshot::channel::<Result<(), WorkerError>>();
         let target = target.clone();
-        let queue = task_queue.to_owned();
         let thread = std::thread::Builder::new()
             .name(format!("wfkit-worker-{task_queue}"))
             .spawn(move || {
@@ -138,7 +148,11 @@ impl BackgroundWorker {
                     }
                 };
                 let result = tokio_runtime.block_on(async move {
-                    let (_runtime, mut worker) = match build_worker(&target, &queue).await {
+                    let built = match options() {
+                        Ok(options) => build_worker(&target, options).await,
+                        Err(error) => Err(error),
+                    };
+                    let (_runtime, mut worker) = match built {
                         Ok(built) => built,
                         Err(e) => {
                             let _ignored = ready_tx.send(Err(e));

@@ -1,0 +1,89 @@
+//! Replays recorded Temporal histories against new workflow code, in any SDK, and judges each
+//! one: `ok`, `nondeterministic` (with the diverging event, the command issued instead and a
+//! hint), `failed` or `unreadable`. The whole history is covered, its last workflow task too.
+//!
+//! How: the reference engine hands the worker canned workflow tasks cut from the history
+//! (`replay/DESIGN.md`); earlier tasks replay inside the SDK, which reports nondeterminism, and
+//! the commands of the last task are compared with the recorded ones here.
+
+mod compare;
+mod probe;
+mod report;
+mod rust_sdk;
+mod session;
+mod shape;
+mod source;
+mod verdict;
+
+use std::time::{Duration, Instant};
+
+pub use report::{ReplayReport, ReplayResult};
+pub use rust_sdk::{ReplayError, Replayer};
+pub use source::{HistoryItem, collect};
+pub use verdict::{Divergence, Hint, Verdict};
+use wfkit_engine::TestEngine;
+
+/// Settings of a replay run.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct ReplayOptions {
+    /// Namespace the worker polls.
+    pub namespace: String,
+    /// Task queue the worker polls.
+    pub task_queue: String,
+    /// How long a worker may take to answer one task.
+    pub task_timeout: Duration,
+    /// Stop at the first history that is not `ok`.
+    pub fail_fast: bool,
+}
+
+impl Default for ReplayOptions {
+    fn default() -> Self {
+        ReplayOptions {
+            namespace: "default".to_string(),
+            task_queue: "wfkit-replay".to_string(),
+            task_timeout: Duration::from_secs(30),
+            fail_fast: false,
+        }
+    }
+}
+
+/// Judges every item with the worker(s) polling `options.task_queue` on `engine`.
+pub async fn replay(
+    engine: &TestEngine,
+    options: &ReplayOptions,
+    items: &[HistoryItem],
+) -> ReplayReport {
+    let mut session = session::Session {
+        engine,
+        namespace: options.namespace.clone(),
+        task_queue: options.task_queue.clone(),
+        task_timeout: options.task_timeout,
+        probes: 0,
+    };
+    let mut report = ReplayReport {
+        version: 1,
+        results: Vec::new(),
+    };
+    for (index, item) in items.iter().enumerate() {
+        let started = Instant::now();
+        let verdict = match &item.history {
+            Err(reason) => Verdict::Unreadable {
+                reason: reason.clone(),
+            },
+            Ok(history) => session.judge(history, &item.workflow_id(index)).await,
+        };
+        let stop = options.fail_fast && !verdict.is_ok();
+        report.results.push(ReplayResult {
+            source: item.source.clone(),
+            group: item.group.clone(),
+            workflow_type: item.workflow_type(),
+            verdict,
+            duration_ms: started.elapsed().as_millis() as u64,
+        });
+        if stop {
+            break;
+        }
+    }
+    report
+}
