@@ -11,6 +11,7 @@ mod history_pull;
 mod history_show;
 mod history_stats;
 mod history_validate;
+mod replay;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -32,6 +33,8 @@ enum Command {
     History(HistoryCommand),
     /// Run every scenario workflow (official Rust SDK worker) on the embedded engine.
     Demo(demo::DemoArgs),
+    /// Replay recorded histories against a worker (any SDK) and flag nondeterminism.
+    Replay(replay::ReplayArgs),
     /// Run the reference engine as a stand-alone Temporal-compatible server.
     Serve(serve::ServeArgs),
 }
@@ -70,6 +73,7 @@ fn main() -> std::process::ExitCode {
         },
         Command::Serve(args) => serve::run(&args),
         Command::Demo(args) => demo::run(&args),
+        Command::Replay(args) => replay::run(&args),
     };
     exit::finish(outcome)
 }

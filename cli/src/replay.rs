@@ -1,0 +1,90 @@
+//! `wfkit replay`: judge recorded histories against a worker in any SDK.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use wfkit_engine::{EngineConfig, TestEngine, TimeMode};
+use wfkit_replay::{ReplayOptions, collect, replay};
+
+use crate::exit::{Outcome, outln};
+
+/// Arguments of `wfkit replay`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ReplayArgs {
+    /// History files or folders (searched recursively); any format `wfkit history` reads.
+    #[arg(long, required = true, num_args = 1..)]
+    histories: Vec<PathBuf>,
+    /// The worker, as a shell command. It gets TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE and
+    /// TEMPORAL_TASK_QUEUE, and must poll that queue with the workflows to check registered.
+    #[arg(long)]
+    worker_cmd: String,
+    /// Namespace the worker is told to use.
+    #[arg(long, default_value = "default")]
+    namespace: String,
+    /// Task queue the worker is told to poll.
+    #[arg(long, default_value = "wfkit-replay")]
+    task_queue: String,
+    /// Output: human (default) or json.
+    #[arg(long, default_value = "human", value_parser = ["human", "json"])]
+    format: String,
+    /// Also write the JSON report here.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Stop at the first history that is not ok.
+    #[arg(long)]
+    fail_fast: bool,
+    /// Seconds the worker may take to answer one workflow task.
+    #[arg(long, default_value_t = 30)]
+    task_timeout_s: u64,
+}
+
+/// Replays; exit 0 only when every history is ok.
+pub(crate) fn run(args: &ReplayArgs) -> Outcome {
+    let result = (|| {
+        let items = collect(&args.histories);
+        if items.is_empty() {
+            bail!("no history files under {:?}", args.histories);
+        }
+        let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+        runtime.block_on(async {
+            let engine = TestEngine::start_with(EngineConfig { time_mode: TimeMode::Real, ..EngineConfig::default() }).await?;
+            let mut worker = tokio::process::Command::new("sh")
+                .arg("-c")
+                .arg(format!("exec {}", args.worker_cmd))
+                .env("TEMPORAL_ADDRESS", engine.address().to_string())
+                .env("TEMPORAL_NAMESPACE", &args.namespace)
+                .env("TEMPORAL_TASK_QUEUE", &args.task_queue)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .kill_on_drop(true)
+                .spawn()
+                .with_context(|| format!("cannot start the worker `{}`", args.worker_cmd))?;
+            let options = ReplayOptions {
+                namespace: args.namespace.clone(),
+                task_queue: args.task_queue.clone(),
+                task_timeout: Duration::from_secs(args.task_timeout_s.max(1)),
+                fail_fast: args.fail_fast,
+            };
+            let report = tokio::select! {
+                report = replay(&engine, &options, &items) => report,
+                status = worker.wait() => {
+                    bail!("the worker `{}` exited before replay finished ({})", args.worker_cmd, status.map(|s| s.to_string()).unwrap_or_default());
+                }
+            };
+            let _ = worker.kill().await;
+            engine.stop().await;
+            if let Some(out) = &args.out {
+                std::fs::write(out, report.to_json()).with_context(|| format!("cannot write {}", out.display()))?;
+            }
+            if args.format == "json" {
+                outln!("{}", report.to_json());
+            } else {
+                outln!("{}", report.human().trim_end());
+            }
+            anyhow::Ok(report.is_ok())
+        })
+    })();
+    Outcome::from(result)
+}

@@ -1,0 +1,125 @@
+//! `wfkit replay` with a Python SDK worker: histories the Python scenarios recorded replay ok,
+//! a changed one is nondeterministic with the SDK's message, the event and a hint; the exit
+//! code says so.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use wfkit_engine::{EngineConfig, TestEngine, TimeMode};
+
+fn python() -> PathBuf {
+    if let Some(path) = std::env::var_os("WFKIT_PYTHON") {
+        return PathBuf::from(path);
+    }
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python");
+    assert!(
+        path.is_file(),
+        "no Python venv at {}: run `bash scripts/setup.sh`",
+        path.display()
+    );
+    path
+}
+
+fn scripts() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/python")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn python_histories_replay_and_a_change_is_flagged() {
+    // Record the Python scenarios on the engine.
+    let engine = TestEngine::start_with(EngineConfig {
+        time_mode: TimeMode::Real,
+        ..EngineConfig::default()
+    })
+    .await
+    .expect("engine");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let recorded = dir.path().join("recorded");
+    let output = tokio::process::Command::new(python())
+        .arg(scripts().join("run_scenarios.py"))
+        .args([
+            "--address",
+            &engine.address().to_string(),
+            "--namespace",
+            "default",
+            "--task-queue",
+            "record",
+            "--out",
+        ])
+        .arg(&recorded)
+        .output()
+        .await
+        .expect("python runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    engine.stop().await;
+
+    // A copy whose activity type changed.
+    let text = std::fs::read_to_string(recorded.join("py_timer_retry.json")).expect("recorded");
+    let mut value: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    for event in value["events"].as_array_mut().expect("events") {
+        if let Some(attributes) = event.get_mut("activityTaskScheduledEventAttributes") {
+            attributes["activityType"]["name"] = serde_json::Value::from("renamed_activity");
+        }
+    }
+    let changed = dir.path().join("changed.json");
+    std::fs::write(&changed, value.to_string()).expect("write");
+
+    let worker_cmd = format!(
+        "{} {}",
+        python().display(),
+        scripts().join("replay_worker.py").display()
+    );
+    let report_path = dir.path().join("report.json");
+    let output = Command::new(env!("CARGO_BIN_EXE_wfkit"))
+        .args(["replay", "--worker-cmd", &worker_cmd, "--out"])
+        .arg(&report_path)
+        .arg("--histories")
+        .arg(&recorded)
+        .arg(&changed)
+        .output()
+        .expect("wfkit runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(output.status.code(), Some(1), "{text}");
+
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report_path).expect("report"))
+            .expect("JSON");
+    let results = report["results"].as_array().expect("results");
+    assert_eq!(results.len(), 5, "{text}");
+    let ok = results.iter().filter(|r| r["verdict"] == "ok").count();
+    assert_eq!(ok, 4, "{text}");
+    let flagged = results
+        .iter()
+        .find(|r| r["verdict"] == "nondeterministic")
+        .expect("one nondeterministic");
+    assert!(
+        flagged["source"]
+            .as_str()
+            .unwrap_or("")
+            .ends_with("changed.json"),
+        "{flagged}"
+    );
+    assert_eq!(
+        flagged["hint"]["code"], "activity-type-changed",
+        "{flagged}"
+    );
+    assert_eq!(
+        flagged["divergence"]["event_type"], "ActivityTaskScheduled",
+        "{flagged}"
+    );
+    assert!(
+        flagged["divergence"]["sdk_message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("TMPRL1100"),
+        "{flagged}"
+    );
+}
