@@ -264,6 +264,8 @@ impl State {
                 self.retry_state(&activity, failure, now)
             }
             Some(_) if cancel_requested_event_id.is_some() => RetryState::CancelRequested,
+            // Schedule-to-start and schedule-to-close timeouts end the activity for good.
+            Some(_) if matches!(outcome, AttemptOutcome::TimedOut(_)) => RetryState::Timeout,
             Some(_) => RetryState::NonRetryableFailure,
             None => RetryState::Unspecified,
         };

@@ -67,7 +67,8 @@ impl State {
             WorkflowExecutionStatus::TimedOut,
             Attributes::WorkflowExecutionTimedOutEventAttributes(
                 WorkflowExecutionTimedOutEventAttributes {
-                    retry_state: RetryState::Timeout as i32,
+                    // Workflow retry policies are not applied (yet): the server says so.
+                    retry_state: RetryState::RetryPolicyNotSet as i32,
                     new_execution_run_id: String::new(),
                 },
             ),

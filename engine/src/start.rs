@@ -57,11 +57,17 @@ impl State {
             run_id: run_id.clone(),
         };
         let execution_timeout = nonzero_duration(request.workflow_execution_timeout.as_ref());
-        let run_timeout =
-            nonzero_duration(request.workflow_run_timeout.as_ref()).or(execution_timeout);
+        // As the server rewrites them: the run timeout defaults to, and is capped by, the
+        // execution timeout; the task timeout defaults to 10 s and is capped by 120 s and the run.
+        let requested_run = nonzero_duration(request.workflow_run_timeout.as_ref());
+        let run_timeout = match execution_timeout {
+            None => requested_run,
+            Some(execution) => Some(requested_run.map_or(execution, |run| run.min(execution))),
+        };
         let task_timeout = nonzero_duration(request.workflow_task_timeout.as_ref())
             .unwrap_or(DEFAULT_WORKFLOW_TASK_TIMEOUT)
-            .min(MAX_WORKFLOW_TASK_TIMEOUT);
+            .min(MAX_WORKFLOW_TASK_TIMEOUT)
+            .min(run_timeout.unwrap_or(Duration::MAX));
         let task_queue = request
             .task_queue
             .as_ref()
@@ -104,10 +110,9 @@ impl State {
                 ..TaskQueue::default()
             }),
             input: request.input.clone(),
-            workflow_execution_timeout: Some(proto_duration(
-                execution_timeout.unwrap_or(Duration::ZERO),
-            )),
-            workflow_run_timeout: Some(proto_duration(run_timeout.unwrap_or(Duration::ZERO))),
+            // Infinite timeouts are left out of the event, as the server leaves them.
+            workflow_execution_timeout: execution_timeout.map(proto_duration),
+            workflow_run_timeout: run_timeout.map(proto_duration),
             workflow_task_timeout: Some(proto_duration(task_timeout)),
             continued_execution_run_id,
             initiator,
@@ -116,7 +121,8 @@ impl State {
             first_execution_run_id: first_execution_run_id.clone(),
             retry_policy: request.retry_policy.clone(),
             attempt: 1,
-            workflow_execution_expiration_time: execution_timeout.map(|t| timestamp(now + t)),
+            workflow_execution_expiration_time: execution_timeout
+                .map(|t| timestamp(round_to_millis(now + t))),
             cron_schedule: request.cron_schedule.clone(),
             first_workflow_task_backoff: match &origin {
                 // A new run written by continue-as-new names a backoff only when it has one.
@@ -128,7 +134,7 @@ impl State {
             memo: request.memo.clone(),
             search_attributes: request.search_attributes.clone(),
             header: request.header.clone(),
-            priority: Some(request.priority.clone().unwrap_or_default()),
+            priority: request.priority.clone(),
             workflow_id: request.workflow_id.clone(),
             parent_workflow_namespace: parent_namespace,
             parent_workflow_namespace_id: parent_namespace_id,
@@ -188,4 +194,13 @@ impl State {
         }
         key
     }
+}
+
+/// The server rounds the expiration time to the millisecond.
+fn round_to_millis(time: std::time::SystemTime) -> std::time::SystemTime {
+    let since = time
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    let millis = (since.as_nanos() + 500_000) / 1_000_000;
+    std::time::UNIX_EPOCH + Duration::from_millis(millis as u64)
 }

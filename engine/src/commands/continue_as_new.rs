@@ -98,6 +98,8 @@ pub(super) fn handle(
         memo: command.memo,
         search_attributes: command.search_attributes,
         retry_policy: previous.retry_policy.clone(),
+        // The new run keeps the priority of the one it continues.
+        priority: previous.priority.clone(),
         ..StartWorkflowExecutionRequest::default()
     };
     state.start_run(

@@ -86,7 +86,7 @@ pub(super) fn handle(
                 kind: TaskQueueKind::Normal as i32,
                 ..TaskQueue::default()
             }),
-            header: Some(command.header.clone().unwrap_or_default()),
+            header: command.header.clone(),
             input: command.input.clone(),
             schedule_to_close_timeout: Some(proto_duration(
                 schedule_to_close.unwrap_or(Duration::ZERO),

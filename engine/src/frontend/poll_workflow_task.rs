@@ -146,7 +146,9 @@ fn query_response(state: &State, query: QueryTask) -> Option<PollWorkflowTaskQue
             name: execution.workflow_type.clone(),
         }),
         previous_started_event_id: execution.previous_started_event_id,
-        started_event_id: execution.previous_started_event_id,
+        // A query task runs no workflow task: the server sends started 0 and attempt 1.
+        started_event_id: 0,
+        attempt: 1,
         history: Some(History {
             events: execution.history.clone(),
         }),
