@@ -35,6 +35,9 @@ pub(crate) struct ReplayArgs {
     /// Stop at the first history that is not ok.
     #[arg(long)]
     fail_fast: bool,
+    /// Histories judged at the same time.
+    #[arg(long, default_value_t = 4)]
+    jobs: usize,
     /// Seconds the worker may take to answer one workflow task.
     #[arg(long, default_value_t = 30)]
     task_timeout_s: u64,
@@ -65,7 +68,8 @@ pub(crate) fn run(args: &ReplayArgs) -> Outcome {
                 namespace: args.namespace.clone(),
                 task_queue: args.task_queue.clone(),
                 task_timeout: Duration::from_secs(args.task_timeout_s.max(1)),
-                fail_fast: args.fail_fast,
+                                fail_fast: args.fail_fast,
+                jobs: args.jobs,
             };
             let report = tokio::select! {
                 report = replay(&engine, &options, &items) => report,

@@ -33,8 +33,10 @@ pub struct ReplayOptions {
     pub task_queue: String,
     /// How long a worker may take to answer one task.
     pub task_timeout: Duration,
-    /// Stop at the first history that is not `ok`.
+    /// Stop at the first history that is not `ok` (histories already under way finish).
     pub fail_fast: bool,
+    /// Histories judged at the same time.
+    pub jobs: usize,
 }
 
 impl Default for ReplayOptions {
@@ -44,46 +46,59 @@ impl Default for ReplayOptions {
             task_queue: "wfkit-replay".to_string(),
             task_timeout: Duration::from_secs(30),
             fail_fast: false,
+            jobs: 1,
         }
     }
 }
 
-/// Judges every item with the worker(s) polling `options.task_queue` on `engine`.
+/// Judges every item with the worker(s) polling `options.task_queue` on `engine`, up to
+/// `options.jobs` at a time; results come in input order.
 pub async fn replay(
     engine: &TestEngine,
     options: &ReplayOptions,
     items: &[HistoryItem],
 ) -> ReplayReport {
-    let mut session = session::Session {
+    use futures::stream::{self, StreamExt};
+    let session = session::Session {
         engine,
         namespace: options.namespace.clone(),
         task_queue: options.task_queue.clone(),
         task_timeout: options.task_timeout,
-        probes: 0,
+        probes: std::sync::atomic::AtomicU64::new(0),
     };
-    let mut report = ReplayReport {
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let judged = stream::iter(items.iter().enumerate())
+        .map(|(index, item)| {
+            let session = &session;
+            let stop = &stop;
+            async move {
+                if options.fail_fast && stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    return None;
+                }
+                let started = Instant::now();
+                let verdict = match &item.history {
+                    Err(reason) => Verdict::Unreadable {
+                        reason: reason.clone(),
+                    },
+                    Ok(history) => session.judge(history, &item.workflow_id(index)).await,
+                };
+                if !verdict.is_ok() {
+                    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                }
+                Some(ReplayResult {
+                    source: item.source.clone(),
+                    group: item.group.clone(),
+                    workflow_type: item.workflow_type(),
+                    verdict,
+                    duration_ms: started.elapsed().as_millis() as u64,
+                })
+            }
+        })
+        .buffered(options.jobs.max(1))
+        .collect::<Vec<_>>()
+        .await;
+    ReplayReport {
         version: 1,
-        results: Vec::new(),
-    };
-    for (index, item) in items.iter().enumerate() {
-        let started = Instant::now();
-        let verdict = match &item.history {
-            Err(reason) => Verdict::Unreadable {
-                reason: reason.clone(),
-            },
-            Ok(history) => session.judge(history, &item.workflow_id(index)).await,
-        };
-        let stop = options.fail_fast && !verdict.is_ok();
-        report.results.push(ReplayResult {
-            source: item.source.clone(),
-            group: item.group.clone(),
-            workflow_type: item.workflow_type(),
-            verdict,
-            duration_ms: started.elapsed().as_millis() as u64,
-        });
-        if stop {
-            break;
-        }
+        results: judged.into_iter().flatten().collect(),
     }
-    report
 }

@@ -23,15 +23,18 @@ pub(crate) struct Session<'e> {
     pub(crate) task_timeout: Duration,
     /// Run ids handed out so far: each probe gets a fresh one, so a worker's cache never mixes
     /// two histories (core keys its cache by run id).
-    pub(crate) probes: u64,
+    pub(crate) probes: std::sync::atomic::AtomicU64,
 }
 
 impl Session<'_> {
-    fn next_run(&mut self, workflow_id: &str) -> ProbeRun {
-        self.probes += 1;
+    fn next_run(&self, workflow_id: &str) -> ProbeRun {
+        let probe = self
+            .probes
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            + 1;
         ProbeRun {
             workflow_id: workflow_id.to_string(),
-            run_id: format!("00000000-0000-4000-8000-{:012x}", self.probes),
+            run_id: format!("00000000-0000-4000-8000-{probe:012x}"),
             task_queue: self.task_queue.clone(),
         }
     }
@@ -51,7 +54,7 @@ impl Session<'_> {
     }
 
     /// The verdict on one history.
-    pub(crate) async fn judge(&mut self, history: &History, workflow_id: &str) -> Verdict {
+    pub(crate) async fn judge(&self, history: &History, workflow_id: &str) -> Verdict {
         if history.events.first().map(|e| e.event_type)
             != Some(EventType::WorkflowExecutionStarted as i32)
         {
@@ -102,12 +105,7 @@ impl Session<'_> {
     }
 
     /// Probe R: replay the whole history through the metadata query.
-    async fn confirm_by_replay(
-        &mut self,
-        history: &History,
-        workflow_id: &str,
-        last: i64,
-    ) -> Verdict {
+    async fn confirm_by_replay(&self, history: &History, workflow_id: &str, last: i64) -> Verdict {
         let run = self.next_run(workflow_id);
         match self.send(replay_probe(history, &run, last)).await {
             CannedAnswer::Query(answer)

@@ -193,4 +193,12 @@ pub enum WorkerError {
     /// The background worker thread ended without reporting (it panicked).
     #[error("the worker thread ended without reporting (panic?)")]
     ThreadLost,
+    /// No workflow version has this name (see [`crate::versions::VERSIONS`]).
+    #[error("unknown workflow version {version:?}; the versions are {known}")]
+    UnknownVersion {
+        /// The name asked for.
+        version: String,
+        /// The names there are, comma-separated.
+        known: String,
+    },
 }

@@ -13,6 +13,8 @@
 //!   scenarios that sleep for days of workflow time, for servers that skip time.
 //! - [`worker::BackgroundWorker`] / [`worker::run_worker`] run a worker with every scenario
 //!   workflow and activity registered.
+//! - [`versions`] holds the versions of one example workflow (`VersionedBooking`: v1, a
+//!   breaking v2, a patched v3, one that panics) for replay tests, and their worker options.
 //! - [`replay::replay_histories`] replays recorded histories against the scenario workflows.
 //! - [`driver::run_scenario`] starts a scenario with the official client, drives it, waits for
 //!   it to close (following continue-as-new to the last run) and returns its outcome and the
@@ -44,6 +46,7 @@ pub mod outcome;
 pub mod replay;
 pub mod scenario_outcome;
 pub mod spec;
+pub mod versions;
 pub mod worker;
 pub mod workflows;
 

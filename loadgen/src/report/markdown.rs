@@ -1,0 +1,150 @@
+//! The Markdown summary (`summary.md`).
+
+use std::fmt::Write as _;
+
+use super::compare::{Comparison, Verdict};
+use super::schema::Report;
+use super::time_format::utc_text;
+use crate::measure::Percentiles;
+
+/// The report as Markdown: setup, throughput, latency table, counts, errors, and the
+/// comparison and verdict when given.
+#[must_use]
+pub fn markdown(
+    report: &Report,
+    comparison: Option<&Comparison>,
+    verdict: Option<&Verdict>,
+) -> String {
+    let mut text = String::new();
+    let run = &report.run;
+    let config = &report.config;
+    let _ = writeln!(text, "# Load report: {}\n", run.name);
+    if run.interrupted {
+        text.push_str(
+            "> **Interrupted**: the run was stopped early; these are partial results.\n\n",
+        );
+    }
+    let _ = writeln!(
+        text,
+        "Model `{}`, {}; started {}; issued for {:.1} s, finished after {:.1} s; {} process{}.\n",
+        config.model_flags,
+        stop_text(report),
+        utc_text(run.started_at_unix_ms),
+        run.issue_window_us as f64 / 1e6,
+        run.elapsed_us as f64 / 1e6,
+        run.processes,
+        if run.processes == 1 { "" } else { "es" }
+    );
+    let throughput = &report.summary.throughput;
+    text.push_str("## Throughput\n\n| target | issued | completed |\n|---:|---:|---:|\n");
+    let _ = writeln!(
+        text,
+        "| {} | {:.2}/s | {:.2}/s |\n",
+        throughput
+            .target_per_s
+            .map(|rate| format!("{rate:.2}/s"))
+            .unwrap_or_else(|| "closed model".to_owned()),
+        throughput.issued_per_s,
+        throughput.completed_per_s
+    );
+    text.push_str("## Latency (ms)\n\n");
+    text.push_str(&latency_table(report));
+    text.push('\n');
+    if let Some(interval_us) = report.summary.correction_interval_us {
+        let _ = writeln!(
+            text,
+            "Closed model: corrected for coordinated omission with an expected interval of {:.3} ms per worker.\n",
+            interval_us as f64 / 1_000.0
+        );
+    }
+    let counts = &report.counts;
+    text.push_str("## Counts\n\n| scheduled | issued | late | dropped | completed | failed | unfinished |\n|---:|---:|---:|---:|---:|---:|---:|\n");
+    let _ = writeln!(
+        text,
+        "| {} | {} | {} | {} | {} | {} | {} |\n",
+        counts.scheduled,
+        counts.issued,
+        counts.late,
+        counts.dropped,
+        counts.completed,
+        counts.failed,
+        counts.unfinished
+    );
+    if !report.errors.is_empty() {
+        text.push_str("## Errors\n\n| phase | status | count |\n|---|---|---:|\n");
+        for error in &report.errors {
+            let _ = writeln!(
+                text,
+                "| {} | `{}` | {} |",
+                error.phase.as_str(),
+                error.status,
+                error.count
+            );
+        }
+        text.push('\n');
+    }
+    if let Some(comparison) = comparison {
+        text.push_str("## Against the baseline\n\n");
+        text.push_str(&comparison.markdown());
+        text.push('\n');
+    }
+    if let Some(verdict) = verdict {
+        text.push_str("## Verdict\n\n");
+        text.push_str(&verdict.markdown());
+    }
+    text
+}
+
+/// The latency table: one row per histogram, in milliseconds.
+pub(crate) fn latency_table(report: &Report) -> String {
+    let mut text = String::from(
+        "| | count | p50 | p90 | p99 | p99.9 | max |\n|---|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for (name, percentiles) in latency_rows(report) {
+        let _ = writeln!(
+            text,
+            "| {name} | {} | {} | {} | {} | {} | {} |",
+            percentiles.count,
+            ms(percentiles.p50_us),
+            ms(percentiles.p90_us),
+            ms(percentiles.p99_us),
+            ms(percentiles.p999_us),
+            ms(percentiles.max_us)
+        );
+    }
+    text
+}
+
+/// The histograms shown in tables, with readable names.
+pub(crate) fn latency_rows(report: &Report) -> Vec<(&'static str, &Percentiles)> {
+    let summary = &report.summary;
+    let mut rows = vec![
+        ("end-to-end, corrected", &summary.end_to_end_corrected_us),
+        (
+            "end-to-end, uncorrected",
+            &summary.end_to_end_uncorrected_us,
+        ),
+        ("start (StartWorkflowExecution)", &summary.start_latency_us),
+    ];
+    if summary.schedule_lag_us.count > 0 {
+        rows.push(("schedule lag", &summary.schedule_lag_us));
+    }
+    rows
+}
+
+pub(crate) fn ms(us: u64) -> String {
+    format!("{:.3}", us as f64 / 1_000.0)
+}
+
+fn stop_text(report: &Report) -> String {
+    let config = &report.config;
+    match (config.duration_ms, config.iterations) {
+        (Some(duration_ms), Some(iterations)) => format!(
+            "stop after {} s or {iterations} iterations",
+            duration_ms as f64 / 1_000.0
+        ),
+        (Some(duration_ms), None) => format!("stop after {} s", duration_ms as f64 / 1_000.0),
+        (None, Some(iterations)) => format!("stop after {iterations} iterations"),
+        (None, None) => "no stop condition".to_owned(),
+    }
+}
