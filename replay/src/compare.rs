@@ -279,7 +279,7 @@ fn hint_for(actual: Option<&Step>, expected: Option<&Step>) -> Hint {
         ) if a != b => hint(
             "activity-type-changed",
             format!(
-                "the code runs activity {a} where the history ran {b}: the activity was replaced, renamed or reordered without a patch"
+                "the code runs activity {a} where the history ran {b}: an activity was inserted, replaced, renamed or reordered without a patch"
             ),
         ),
         (Some(Step::Activity { .. }), Some(Step::Activity { .. })) => hint(
@@ -378,7 +378,7 @@ fn read_sdk_message(message: &str) -> (Divergence, Hint) {
     let hint = if lower.contains("activity type of scheduled event") {
         hint(
             "activity-type-changed",
-            "an activity was replaced, renamed or reordered without a patch",
+            "an activity was inserted, replaced, renamed or reordered without a patch",
         )
     } else if lower.contains("activity id of scheduled event") {
         hint(
