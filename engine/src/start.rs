@@ -50,6 +50,18 @@ impl State {
         run_id: String,
         origin: RunOrigin,
     ) -> ExecutionKey {
+        self.start_run_with(request, run_id, origin, Vec::new())
+    }
+
+    /// [`State::start_run`], with events written right after WorkflowExecutionStarted and
+    /// before the first workflow task is scheduled (SignalWithStart's signal).
+    pub(crate) fn start_run_with(
+        &mut self,
+        request: StartWorkflowExecutionRequest,
+        run_id: String,
+        origin: RunOrigin,
+        first_events: Vec<Attributes>,
+    ) -> ExecutionKey {
         let now = self.now();
         let key = ExecutionKey {
             namespace: request.namespace.clone(),
@@ -176,6 +188,9 @@ impl State {
             &key,
             Attributes::WorkflowExecutionStartedEventAttributes(started),
         );
+        for event in first_events {
+            self.write(&key, event);
+        }
         if let Some(timeout) = run_timeout {
             self.timers.add(
                 now + timeout,

@@ -47,7 +47,8 @@ use temporalio_protos::temporal::api::workflowservice::v1::{
     RespondActivityTaskCompletedRequest, RespondActivityTaskFailedRequest,
     RespondQueryTaskCompletedRequest, RespondWorkflowTaskCompletedRequest,
     RespondWorkflowTaskCompletedResponse, RespondWorkflowTaskFailedRequest,
-    SignalWorkflowExecutionRequest, StartWorkflowExecutionRequest,
+    SignalWithStartWorkflowExecutionRequest, SignalWorkflowExecutionRequest,
+    StartWorkflowExecutionRequest,
 };
 use tonic::{Code, Request, Response, Status};
 use wfkit_cluster::{Client, ConnectOptions, connect};
@@ -1114,6 +1115,48 @@ async fn cancel_request(ctx: Ctx) -> Result<History> {
     ctx.history(&run_id).await
 }
 
+/// SignalWithStart twice: the first starts the run with the signal right after
+/// WorkflowExecutionStarted; the second signals the running run; one task sees both.
+async fn signal_with_start(ctx: Ctx) -> Result<History> {
+    let mut run_ids = Vec::new();
+    for (index, name) in ["first", "second"].into_iter().enumerate() {
+        let signal_with_start = SignalWithStartWorkflowExecutionRequest {
+            namespace: ctx.namespace.clone(),
+            workflow_id: ctx.id.clone(),
+            workflow_type: Some(WorkflowType {
+                name: WORKFLOW_TYPE.to_owned(),
+            }),
+            task_queue: Some(ctx.normal_queue()),
+            input: payloads("start input"),
+            identity: IDENTITY.to_owned(),
+            request_id: format!("{}-sws-{index}", ctx.id),
+            signal_name: name.to_owned(),
+            signal_input: payloads(name),
+            ..SignalWithStartWorkflowExecutionRequest::default()
+        };
+        let response = expect_ok(
+            "SignalWithStartWorkflowExecution",
+            RPC_TIMEOUT,
+            ctx.client
+                .clone()
+                .signal_with_start_workflow_execution(request(signal_with_start, RPC_TIMEOUT)),
+        )
+        .await?;
+        ctx.fact(
+            &format!("signal-with-start {name}: started"),
+            response.started,
+        );
+        run_ids.push(response.run_id);
+    }
+    if run_ids[0] != run_ids[1] {
+        bail!("the second SignalWithStart started another run: {run_ids:?}");
+    }
+    let task = ctx.poll_workflow_task("after two SignalWithStart").await?;
+    ctx.complete(task.task_token, vec![complete_workflow("signalled")])
+        .await?;
+    ctx.history(&run_ids[0]).await
+}
+
 // ---- Running and comparing ----
 
 type CaseFuture = Pin<Box<dyn Future<Output = Result<History>> + Send>>;
@@ -1144,6 +1187,7 @@ fn cases() -> Vec<Case> {
         case!(run_timeout),
         case!(query_closed_workflow),
         case!(cancel_request),
+        case!(signal_with_start),
     ]
 }
 

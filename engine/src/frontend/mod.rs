@@ -13,6 +13,7 @@ mod query;
 mod respond_activity_task;
 mod respond_workflow_task;
 mod signal;
+mod signal_with_start;
 mod start_workflow;
 mod system;
 pub(crate) mod test_service;
@@ -67,6 +68,7 @@ routes! {
     shutdown_worker(ShutdownWorkerRequest) -> ShutdownWorkerResponse;
     describe_workflow_execution(DescribeWorkflowExecutionRequest) -> DescribeWorkflowExecutionResponse;
     query_workflow(QueryWorkflowRequest) -> QueryWorkflowResponse;
+    signal_with_start_workflow_execution(SignalWithStartWorkflowExecutionRequest) -> SignalWithStartWorkflowExecutionResponse;
     respond_query_task_completed(RespondQueryTaskCompletedRequest) -> RespondQueryTaskCompletedResponse;
     list_workflow_executions(ListWorkflowExecutionsRequest) -> ListWorkflowExecutionsResponse;
     count_workflow_executions(CountWorkflowExecutionsRequest) -> CountWorkflowExecutionsResponse;

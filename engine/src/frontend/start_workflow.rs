@@ -67,21 +67,7 @@ pub(crate) fn start(
                 }
             }
         } else {
-            let reuse = WorkflowIdReusePolicy::try_from(request.workflow_id_reuse_policy)
-                .unwrap_or_default();
-            let completed = current.status == WorkflowExecutionStatus::Completed;
-            let refused = match reuse {
-                WorkflowIdReusePolicy::RejectDuplicate => true,
-                WorkflowIdReusePolicy::AllowDuplicateFailedOnly => completed,
-                _ => false,
-            };
-            if refused {
-                return Err(EngineError::AlreadyStarted {
-                    workflow_id: request.workflow_id.clone(),
-                    run_id,
-                    start_request_id: current.start_request.request_id.clone(),
-                });
-            }
+            check_reuse(current, &request)?;
         }
     }
     let run_id = state.ids.uuid();
@@ -99,7 +85,7 @@ fn response(run_id: String, started: bool) -> StartWorkflowExecutionResponse {
     }
 }
 
-fn validate(request: &StartWorkflowExecutionRequest) -> Result<(), EngineError> {
+pub(super) fn validate(request: &StartWorkflowExecutionRequest) -> Result<(), EngineError> {
     let invalid = |message: &str| Err(EngineError::InvalidArgument(message.to_string()));
     if request.workflow_id.is_empty() {
         return invalid("WorkflowId is not set on request.");
@@ -131,6 +117,29 @@ fn validate(request: &StartWorkflowExecutionRequest) -> Result<(), EngineError> 
     }
     if request.workflow_id.contains('\0') || request.namespace.contains('\0') {
         return invalid("WorkflowId and Namespace must not contain NUL.");
+    }
+    Ok(())
+}
+
+/// A closed run with this workflow id: may a new run start, by the request's id reuse policy?
+pub(super) fn check_reuse(
+    current: &crate::execution::Execution,
+    request: &StartWorkflowExecutionRequest,
+) -> Result<(), EngineError> {
+    let reuse =
+        WorkflowIdReusePolicy::try_from(request.workflow_id_reuse_policy).unwrap_or_default();
+    let completed = current.status == WorkflowExecutionStatus::Completed;
+    let refused = match reuse {
+        WorkflowIdReusePolicy::RejectDuplicate => true,
+        WorkflowIdReusePolicy::AllowDuplicateFailedOnly => completed,
+        _ => false,
+    };
+    if refused {
+        return Err(EngineError::AlreadyStarted {
+            workflow_id: request.workflow_id.clone(),
+            run_id: current.key.run_id.clone(),
+            start_request_id: current.start_request.request_id.clone(),
+        });
     }
     Ok(())
 }
