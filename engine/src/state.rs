@@ -61,6 +61,10 @@ pub(crate) enum Deferred {
         sender: ExecutionKey,
         initiated_event_id: i64,
     },
+    CancelExternal {
+        sender: ExecutionKey,
+        initiated_event_id: i64,
+    },
 }
 
 /// A worker's answer to a query.
@@ -116,6 +120,10 @@ impl State {
                     sender,
                     initiated_event_id,
                 } => self.deliver_external_signal(&sender, initiated_event_id),
+                Deferred::CancelExternal {
+                    sender,
+                    initiated_event_id,
+                } => self.deliver_external_cancel(&sender, initiated_event_id),
             }
         }
     }

@@ -27,7 +27,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use temporalio_protos::temporal::api::command::v1::{
     CancelWorkflowExecutionCommandAttributes, Command, CompleteWorkflowExecutionCommandAttributes,
-    ScheduleActivityTaskCommandAttributes, StartTimerCommandAttributes, command,
+    RequestCancelExternalWorkflowExecutionCommandAttributes, ScheduleActivityTaskCommandAttributes,
+    StartTimerCommandAttributes, command,
 };
 use temporalio_protos::temporal::api::common::v1::{
     ActivityType, Payload, Payloads, RetryPolicy, WorkflowExecution, WorkflowType,
@@ -1157,6 +1158,35 @@ async fn signal_with_start(ctx: Ctx) -> Result<History> {
     ctx.history(&run_ids[0]).await
 }
 
+/// RequestCancelExternalWorkflowExecution for a workflow that does not exist: the sender's
+/// next task sees RequestCancelExternalWorkflowExecutionFailed.
+async fn cancel_missing_external(ctx: Ctx) -> Result<History> {
+    let cancel = Command {
+        command_type: CommandType::RequestCancelExternalWorkflowExecution as i32,
+        attributes: Some(
+            command::Attributes::RequestCancelExternalWorkflowExecutionCommandAttributes(
+                RequestCancelExternalWorkflowExecutionCommandAttributes {
+                    namespace: ctx.namespace.clone(),
+                    workflow_id: format!("{}-nobody", ctx.id),
+                    reason: "protocol edge".to_owned(),
+                    ..RequestCancelExternalWorkflowExecutionCommandAttributes::default()
+                },
+            ),
+        ),
+        ..Command::default()
+    };
+    let run_id = ctx.start_with_commands(|_| {}, vec![cancel]).await?;
+    let next = ctx.poll_workflow_task("after the failed cancel").await?;
+    ctx.check_contains(
+        "after the failed cancel",
+        &next,
+        EventType::RequestCancelExternalWorkflowExecutionFailed,
+    );
+    ctx.complete(next.task_token, vec![complete_workflow("done")])
+        .await?;
+    ctx.history(&run_id).await
+}
+
 // ---- Running and comparing ----
 
 type CaseFuture = Pin<Box<dyn Future<Output = Result<History>> + Send>>;
@@ -1188,6 +1218,7 @@ fn cases() -> Vec<Case> {
         case!(query_closed_workflow),
         case!(cancel_request),
         case!(signal_with_start),
+        case!(cancel_missing_external),
     ]
 }
 

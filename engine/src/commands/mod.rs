@@ -9,6 +9,7 @@ mod fail_workflow;
 mod modify_workflow_properties;
 mod record_marker;
 mod request_cancel_activity;
+mod request_cancel_external;
 mod schedule_activity;
 mod signal_external;
 mod start_child_workflow;
@@ -105,6 +106,9 @@ pub(crate) fn apply(
         }
         CommandAttributes::SignalExternalWorkflowExecutionCommandAttributes(a) => {
             signal_external::handle(state, key, completed_event_id, a)
+        }
+        CommandAttributes::RequestCancelExternalWorkflowExecutionCommandAttributes(a) => {
+            request_cancel_external::handle(state, key, completed_event_id, a)
         }
         other => Err(refused(
             WorkflowTaskFailedCause::UnhandledCommand,

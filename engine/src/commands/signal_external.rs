@@ -109,7 +109,8 @@ impl State {
                 BufferedEvent::plain(Attributes::SignalExternalWorkflowExecutionFailedEventAttributes(
                     SignalExternalWorkflowExecutionFailedEventAttributes {
                         cause: SignalExternalWorkflowExecutionFailedCause::ExternalWorkflowExecutionNotFound as i32,
-                        workflow_task_completed_event_id: initiated.workflow_task_completed_event_id,
+                        // Written by the server's transfer task, which leaves this unset.
+                        workflow_task_completed_event_id: 0,
                         namespace: initiated.namespace.clone(),
                         namespace_id: initiated.namespace_id.clone(),
                         workflow_execution: initiated.workflow_execution.clone(),
