@@ -1166,7 +1166,6 @@ async fn cancel_missing_external(ctx: Ctx) -> Result<History> {
         attributes: Some(
             command::Attributes::RequestCancelExternalWorkflowExecutionCommandAttributes(
                 RequestCancelExternalWorkflowExecutionCommandAttributes {
-                    namespace: ctx.namespace.clone(),
                     workflow_id: format!("{}-nobody", ctx.id),
                     reason: "protocol edge".to_owned(),
                     ..RequestCancelExternalWorkflowExecutionCommandAttributes::default()
