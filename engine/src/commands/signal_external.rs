@@ -42,16 +42,19 @@ pub(super) fn handle(
             "SignalName is not set on command.",
         ));
     }
-    let namespace = if command.namespace.is_empty() {
+    // The event names the namespace as the command did (the server leaves it empty when the
+    // command does); the target is looked up in the sender's namespace then.
+    let target_namespace = if command.namespace.is_empty() {
         key.namespace.clone()
     } else {
         command.namespace.clone()
     };
     let namespace_id = state
         .namespaces
-        .get(&namespace)
+        .get(&target_namespace)
         .map(|n| n.id.clone())
         .unwrap_or_default();
+    let namespace = command.namespace.clone();
     let initiated_event_id = state.write(
         key,
         Attributes::SignalExternalWorkflowExecutionInitiatedEventAttributes(
@@ -99,8 +102,14 @@ impl State {
             return;
         };
         let target = initiated.workflow_execution.clone().unwrap_or_default();
+        // Events the server writes later name the namespace it resolved.
+        let namespace = if initiated.namespace.is_empty() {
+            sender.namespace.clone()
+        } else {
+            initiated.namespace.clone()
+        };
         let target_key = self
-            .resolve(&initiated.namespace, &target.workflow_id, &target.run_id)
+            .resolve(&namespace, &target.workflow_id, &target.run_id)
             .ok()
             .filter(|k| self.executions.get(k).is_some_and(|run| run.is_running()));
         let Some(target_key) = target_key else {
@@ -111,7 +120,7 @@ impl State {
                         cause: SignalExternalWorkflowExecutionFailedCause::ExternalWorkflowExecutionNotFound as i32,
                         // Written by the server's transfer task, which leaves this unset.
                         workflow_task_completed_event_id: 0,
-                        namespace: initiated.namespace.clone(),
+                        namespace: namespace.clone(),
                         namespace_id: initiated.namespace_id.clone(),
                         workflow_execution: initiated.workflow_execution.clone(),
                         initiated_event_id,
@@ -144,7 +153,7 @@ impl State {
                 Attributes::ExternalWorkflowExecutionSignaledEventAttributes(
                     ExternalWorkflowExecutionSignaledEventAttributes {
                         initiated_event_id,
-                        namespace: initiated.namespace,
+                        namespace,
                         namespace_id: initiated.namespace_id,
                         workflow_execution: initiated.workflow_execution,
                         control: initiated.control,
