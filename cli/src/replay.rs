@@ -26,12 +26,15 @@ pub(crate) struct ReplayArgs {
     /// Task queue the worker is told to poll.
     #[arg(long, default_value = "wfkit-replay")]
     task_queue: String,
-    /// Output: human (default) or json.
-    #[arg(long, default_value = "human", value_parser = ["human", "json"])]
+    /// Output on standard output: human (default), json, junit, or github (annotations).
+    #[arg(long, default_value = "human", value_parser = ["human", "json", "junit", "github"])]
     format: String,
     /// Also write the JSON report here.
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Also write a JUnit XML report here.
+    #[arg(long)]
+    junit: Option<PathBuf>,
     /// Stop at the first history that is not ok.
     #[arg(long)]
     fail_fast: bool,
@@ -82,10 +85,14 @@ pub(crate) fn run(args: &ReplayArgs) -> Outcome {
             if let Some(out) = &args.out {
                 std::fs::write(out, report.to_json()).with_context(|| format!("cannot write {}", out.display()))?;
             }
-            if args.format == "json" {
-                outln!("{}", report.to_json());
-            } else {
-                outln!("{}", report.human().trim_end());
+                        if let Some(junit) = &args.junit {
+                std::fs::write(junit, report.to_junit()).with_context(|| format!("cannot write {}", junit.display()))?;
+            }
+            match args.format.as_str() {
+                "json" => outln!("{}", report.to_json()),
+                "junit" => outln!("{}", report.to_junit().trim_end()),
+                "github" => outln!("{}", report.github_annotations().trim_end()),
+                _ => outln!("{}", report.human().trim_end()),
             }
             anyhow::Ok(report.is_ok())
         })

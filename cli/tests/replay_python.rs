@@ -74,9 +74,19 @@ async fn python_histories_replay_and_a_change_is_flagged() {
         scripts().join("replay_worker.py").display()
     );
     let report_path = dir.path().join("report.json");
+    let junit_path = dir.path().join("junit.xml");
     let output = Command::new(env!("CARGO_BIN_EXE_wfkit"))
-        .args(["replay", "--worker-cmd", &worker_cmd, "--out"])
+        .args([
+            "replay",
+            "--worker-cmd",
+            &worker_cmd,
+            "--format",
+            "github",
+            "--out",
+        ])
         .arg(&report_path)
+        .arg("--junit")
+        .arg(&junit_path)
         .arg("--histories")
         .arg(&recorded)
         .arg(&changed)
@@ -88,6 +98,17 @@ async fn python_histories_replay_and_a_change_is_flagged() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert_eq!(output.status.code(), Some(1), "{text}");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(stdout.lines().count(), 1, "one annotation: {stdout}");
+    assert!(
+        stdout.starts_with("::error file=") && stdout.contains("changed.json"),
+        "{stdout}"
+    );
+    let junit = std::fs::read_to_string(&junit_path).expect("junit");
+    assert!(
+        junit.contains("tests=\"5\" failures=\"1\" errors=\"0\""),
+        "{junit}"
+    );
 
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&report_path).expect("report"))
