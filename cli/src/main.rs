@@ -34,7 +34,7 @@ enum Command {
     /// Run every scenario workflow (official Rust SDK worker) on the embedded engine.
     Demo(demo::DemoArgs),
     /// Replay recorded histories against a worker (any SDK) and flag nondeterminism.
-    Replay(replay::ReplayArgs),
+    Replay(Box<replay::ReplayArgs>),
     /// Run the reference engine as a stand-alone Temporal-compatible server.
     Serve(serve::ServeArgs),
 }
