@@ -13,6 +13,7 @@ mod history_stats;
 mod history_validate;
 mod replay;
 mod serve;
+mod worker;
 
 use clap::{Parser, Subcommand};
 
@@ -35,6 +36,8 @@ enum Command {
     Demo(demo::DemoArgs),
     /// Replay recorded histories against a worker (any SDK) and flag nondeterminism.
     Replay(Box<replay::ReplayArgs>),
+    /// Run the built-in worker (official Rust SDK) with the scenario workflows.
+    Worker(worker::WorkerArgs),
     /// Run the reference engine as a stand-alone Temporal-compatible server.
     Serve(serve::ServeArgs),
 }
@@ -74,6 +77,7 @@ fn main() -> std::process::ExitCode {
         Command::Serve(args) => serve::run(&args),
         Command::Demo(args) => demo::run(&args),
         Command::Replay(args) => replay::run(&args),
+        Command::Worker(args) => worker::run(&args),
     };
     exit::finish(outcome)
 }

@@ -1,0 +1,68 @@
+//! `wfkit worker`: the built-in worker (official Rust SDK) with the scenario workflows, or one
+//! version of the versioned booking example, until Ctrl-C or SIGTERM.
+
+use anyhow::Context;
+use wfkit_scenarios::{BackgroundWorker, ServerTarget};
+
+use crate::exit::{Outcome, outln};
+
+/// Arguments of `wfkit worker`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct WorkerArgs {
+    /// Temporal frontend to poll.
+    #[arg(long, env = "TEMPORAL_ADDRESS", default_value = "127.0.0.1:7233")]
+    address: String,
+    /// Namespace.
+    #[arg(long, env = "TEMPORAL_NAMESPACE", default_value = "default")]
+    namespace: String,
+    /// Task queue to poll.
+    #[arg(long, env = "TEMPORAL_TASK_QUEUE", default_value = "wfkit-scenarios")]
+    task_queue: String,
+    /// Instead of the scenario workflows, register this version of the versioned booking
+    /// example (v1, v2, v3, panics), as replay tests across versions do.
+    #[arg(long, value_name = "VERSION")]
+    booking_version: Option<String>,
+}
+
+/// Runs until stopped.
+pub(crate) fn run(args: &WorkerArgs) -> Outcome {
+    let result = (|| {
+        if let Some(version) = &args.booking_version
+            && !wfkit_scenarios::versions::VERSIONS.contains(&version.as_str())
+        {
+            anyhow::bail!(
+                "unknown --booking-version {version:?}: expected one of {:?}",
+                wfkit_scenarios::versions::VERSIONS
+            );
+        }
+        let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+        runtime.block_on(async {
+            let target = ServerTarget::new(args.address.clone(), args.namespace.clone());
+            let queue = args.task_queue.clone();
+            let version = args.booking_version.clone();
+            let worker =
+                BackgroundWorker::start_with(&target, &args.task_queue, move || match version {
+                    Some(version) => wfkit_scenarios::versions::worker_options(&version, &queue),
+                    None => wfkit_scenarios::worker_options(&queue),
+                })
+                .await
+                .with_context(|| format!("cannot start the worker against {}", args.address))?;
+            outln!(
+                "wfkit worker polling {} on {} (namespace {})",
+                args.task_queue,
+                args.address,
+                args.namespace
+            );
+            let mut terminate =
+                tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                    .context("cannot wait for SIGTERM")?;
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminate.recv() => {}
+            }
+            worker.stop().await?;
+            anyhow::Ok(true)
+        })
+    })();
+    Outcome::from(result)
+}
