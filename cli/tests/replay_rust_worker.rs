@@ -72,3 +72,35 @@ fn versions_through_the_cli_with_the_rust_worker() {
     assert_eq!(code, 1, "{report}");
     assert!(verdicts(&report).iter().all(|v| v == "failed"), "{report}");
 }
+
+#[test]
+fn the_version_matrix_shows_which_code_replays_which_recordings() {
+    let histories = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/versioned_booking");
+    let worker_cmd = format!(
+        "{} worker --booking-version {{version}}",
+        env!("CARGO_BIN_EXE_wfkit")
+    );
+    let output = Command::new(env!("CARGO_BIN_EXE_wfkit"))
+        .args([
+            "replay",
+            "--code-versions",
+            "v1,v2,v3,panics",
+            "--worker-cmd",
+            &worker_cmd,
+            "--histories",
+        ])
+        .arg(&histories)
+        .output()
+        .expect("wfkit runs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    let row = stdout.lines().last().unwrap_or_default();
+    let cells: Vec<&str> = row.split_whitespace().collect();
+    // The v1 recordings: all replay on v1 and v3; on v2 only the one still waiting on its
+    // timer (v2's new step comes after it); none on the version that panics.
+    assert_eq!(
+        cells,
+        ["versioned_booking/v1", "3/3", "1/3", "3/3", "0/3"],
+        "{stdout}"
+    );
+}
