@@ -54,19 +54,14 @@ impl State {
     // `control` is deprecated but still copied: the real server does.
     #[allow(deprecated)]
     pub(crate) fn start_child(&mut self, parent: &ExecutionKey, initiated_event_id: i64) {
-        let Some(initiated) = self.executions.get(parent).and_then(|p| {
-            match p
-                .history
-                .get(initiated_event_id as usize - 1)?
-                .attributes
-                .as_ref()?
-            {
+        let Some(initiated) =
+            self.event_attributes(parent, initiated_event_id, |attributes| match attributes {
                 Attributes::StartChildWorkflowExecutionInitiatedEventAttributes(a) => {
                     Some(a.clone())
                 }
                 _ => None,
-            }
-        }) else {
+            })
+        else {
             return;
         };
         let namespace = if initiated.namespace.is_empty() {

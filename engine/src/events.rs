@@ -81,3 +81,44 @@ impl State {
         }
     }
 }
+
+impl State {
+    /// The attributes of one event of a run, when `pick` recognises them.
+    pub(crate) fn event_attributes<T>(
+        &self,
+        key: &ExecutionKey,
+        event_id: i64,
+        pick: impl FnOnce(&Attributes) -> Option<T>,
+    ) -> Option<T> {
+        let index = usize::try_from(event_id).ok()?.checked_sub(1)?;
+        pick(
+            self.executions
+                .get(key)?
+                .history
+                .get(index)?
+                .attributes
+                .as_ref()?,
+        )
+    }
+
+    /// For a command aimed at another workflow: the namespace the events the server writes
+    /// later name (the command's, else the sender's), and the running run it targets, if any.
+    pub(crate) fn external_target(
+        &self,
+        sender: &ExecutionKey,
+        namespace: &str,
+        target: Option<&temporalio_protos::temporal::api::common::v1::WorkflowExecution>,
+    ) -> (String, Option<ExecutionKey>) {
+        let namespace = if namespace.is_empty() {
+            sender.namespace.clone()
+        } else {
+            namespace.to_string()
+        };
+        let target = target.cloned().unwrap_or_default();
+        let running = self
+            .resolve(&namespace, &target.workflow_id, &target.run_id)
+            .ok()
+            .filter(|key| self.executions.get(key).is_some_and(|run| run.is_running()));
+        (namespace, running)
+    }
+}

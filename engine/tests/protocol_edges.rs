@@ -28,7 +28,7 @@ use anyhow::{Context, Result, bail};
 use temporalio_protos::temporal::api::command::v1::{
     CancelWorkflowExecutionCommandAttributes, Command, CompleteWorkflowExecutionCommandAttributes,
     RequestCancelExternalWorkflowExecutionCommandAttributes, ScheduleActivityTaskCommandAttributes,
-    StartTimerCommandAttributes, command,
+    SignalExternalWorkflowExecutionCommandAttributes, StartTimerCommandAttributes, command,
 };
 use temporalio_protos::temporal::api::common::v1::{
     ActivityType, Payload, Payloads, RetryPolicy, WorkflowExecution, WorkflowType,
@@ -1186,6 +1186,49 @@ async fn cancel_missing_external(ctx: Ctx) -> Result<History> {
     ctx.history(&run_id).await
 }
 
+/// SignalExternalWorkflowExecution to a running workflow (on a queue nobody polls, so only the
+/// sender's tasks arrive): the sender's next task sees ExternalWorkflowExecutionSignaled.
+async fn signal_external(ctx: Ctx) -> Result<History> {
+    let target_id = format!("{}-target", ctx.id);
+    let other_queue = format!("{}-other", ctx.id);
+    ctx.start(|start| {
+        start.workflow_id = target_id.clone();
+        start.request_id = format!("{target_id}-start");
+        start.task_queue = Some(TaskQueue {
+            name: other_queue.clone(),
+            ..TaskQueue::default()
+        });
+    })
+    .await?;
+    let signal = Command {
+        command_type: CommandType::SignalExternalWorkflowExecution as i32,
+        attributes: Some(
+            command::Attributes::SignalExternalWorkflowExecutionCommandAttributes(
+                SignalExternalWorkflowExecutionCommandAttributes {
+                    execution: Some(WorkflowExecution {
+                        workflow_id: target_id.clone(),
+                        run_id: String::new(),
+                    }),
+                    signal_name: "poke".to_owned(),
+                    input: payloads("poke"),
+                    ..SignalExternalWorkflowExecutionCommandAttributes::default()
+                },
+            ),
+        ),
+        ..Command::default()
+    };
+    let run_id = ctx.start_with_commands(|_| {}, vec![signal]).await?;
+    let next = ctx.poll_workflow_task("after the external signal").await?;
+    ctx.check_contains(
+        "after the external signal",
+        &next,
+        EventType::ExternalWorkflowExecutionSignaled,
+    );
+    ctx.complete(next.task_token, vec![complete_workflow("done")])
+        .await?;
+    ctx.history(&run_id).await
+}
+
 // ---- Running and comparing ----
 
 type CaseFuture = Pin<Box<dyn Future<Output = Result<History>> + Send>>;
@@ -1218,6 +1261,7 @@ fn cases() -> Vec<Case> {
         case!(cancel_request),
         case!(signal_with_start),
         case!(cancel_missing_external),
+        case!(signal_external),
     ]
 }
 

@@ -79,32 +79,21 @@ impl State {
         sender: &ExecutionKey,
         initiated_event_id: i64,
     ) {
-        let Some(initiated) = self.executions.get(sender).and_then(|run| {
-            match run
-                .history
-                .get(initiated_event_id as usize - 1)?
-                .attributes
-                .as_ref()?
-            {
+        let Some(initiated) =
+            self.event_attributes(sender, initiated_event_id, |attributes| match attributes {
                 Attributes::RequestCancelExternalWorkflowExecutionInitiatedEventAttributes(a) => {
                     Some(a.clone())
                 }
                 _ => None,
-            }
-        }) else {
+            })
+        else {
             return;
         };
-        let target = initiated.workflow_execution.clone().unwrap_or_default();
-        // Events the server writes later name the namespace it resolved.
-        let namespace = if initiated.namespace.is_empty() {
-            sender.namespace.clone()
-        } else {
-            initiated.namespace.clone()
-        };
-        let target_key = self
-            .resolve(&namespace, &target.workflow_id, &target.run_id)
-            .ok()
-            .filter(|k| self.executions.get(k).is_some_and(|run| run.is_running()));
+        let (namespace, target_key) = self.external_target(
+            sender,
+            &initiated.namespace,
+            initiated.workflow_execution.as_ref(),
+        );
         let Some(target_key) = target_key else {
             self.record_external(
                 sender,
