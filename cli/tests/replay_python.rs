@@ -2,23 +2,13 @@
 //! a changed one is nondeterministic with the SDK's message, the event and a hint; the exit
 //! code says so.
 
+mod common;
+use common::python;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use wfkit_engine::{EngineConfig, TestEngine, TimeMode};
-
-fn python() -> PathBuf {
-    if let Some(path) = std::env::var_os("WFKIT_PYTHON") {
-        return PathBuf::from(path);
-    }
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python");
-    assert!(
-        path.is_file(),
-        "no Python venv at {}: run `bash scripts/setup.sh`",
-        path.display()
-    );
-    path
-}
 
 fn scripts() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../scenarios/python")

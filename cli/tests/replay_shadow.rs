@@ -1,23 +1,13 @@
 //! Shadowing: `wfkit replay --from-cluster` pulls recent histories from a real Temporal dev
 //! server and replays them against a Python SDK worker.
 
-use std::path::{Path, PathBuf};
+mod common;
+use common::python;
+
+use std::path::Path;
 use std::process::Command;
 
 use wfkit_devserver::DevServer;
-
-fn python() -> PathBuf {
-    if let Some(path) = std::env::var_os("WFKIT_PYTHON") {
-        return PathBuf::from(path);
-    }
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python");
-    assert!(
-        path.is_file(),
-        "no Python venv at {}: run `bash scripts/setup.sh`",
-        path.display()
-    );
-    path
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn replay_from_cluster_judges_recent_histories() {

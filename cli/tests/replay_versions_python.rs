@@ -9,6 +9,9 @@
 //!   timer (the change lies after it), exit 1;
 //! - `panics` (raises after `py_reserve`): every history failed, exit 1.
 
+mod common;
+use common::python;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -20,19 +23,6 @@ const COMPLETED: [&str; 2] = ["completed-1.json", "completed-2.json"];
 const WAITING: &str = "waiting-on-timer.json";
 /// The text `booking_panics.py` raises with.
 const PANIC_MESSAGE: &str = "the hold policy is missing (py_versioned_booking panics version)";
-
-fn python() -> PathBuf {
-    if let Some(path) = std::env::var_os("WFKIT_PYTHON") {
-        return PathBuf::from(path);
-    }
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../.venv/bin/python");
-    assert!(
-        path.is_file(),
-        "no Python venv at {}: run `bash scripts/setup.sh`",
-        path.display()
-    );
-    path
-}
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/py_versioned_booking")
