@@ -42,6 +42,7 @@ pub mod checks;
 pub mod connect;
 pub mod driver;
 pub mod error;
+pub mod fixture_file;
 pub mod outcome;
 pub mod replay;
 pub mod scenario_outcome;
