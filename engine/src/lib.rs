@@ -28,6 +28,7 @@ mod namespace;
 mod server;
 pub mod services;
 mod shared;
+mod stall;
 mod start;
 mod state;
 mod test_engine;

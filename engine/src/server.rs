@@ -110,6 +110,13 @@ impl Engine {
         format!("http://{}", self.address)
     }
 
+    /// Stalls the engine: every RPC that arrives in the next `duration` (including polls and
+    /// completions) waits until `duration` has passed before it is handled. For load tests that
+    /// need a target that stops answering for a while.
+    pub fn stall(&self, duration: std::time::Duration) {
+        self.shared.stall.stall_for(duration);
+    }
+
     /// Stops serving and waits for the server to finish.
     pub async fn stop(mut self) {
         let _ = self.shutdown.send(true);

@@ -43,6 +43,8 @@ pub(crate) struct Shared {
     state: Mutex<State>,
     pub(crate) config: EngineConfig,
     pub(crate) timer_wake: Arc<Notify>,
+    /// Injected stalls: RPCs wait while one is in force.
+    pub(crate) stall: crate::stall::Stall,
 }
 
 impl Shared {
@@ -56,6 +58,7 @@ impl Shared {
             state: Mutex::new(state),
             config,
             timer_wake,
+            stall: crate::stall::Stall::default(),
         })
     }
 

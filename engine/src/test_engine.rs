@@ -102,6 +102,12 @@ impl TestEngine {
             .await
     }
 
+    /// Stalls every RPC that arrives in the next `duration` until it has passed (see
+    /// [`Engine::stall`]).
+    pub fn stall(&self, duration: Duration) {
+        self.engine.stall(duration);
+    }
+
     /// Stops the engine.
     pub async fn stop(self) {
         self.engine.stop().await;

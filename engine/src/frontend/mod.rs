@@ -40,6 +40,7 @@ macro_rules! routes {
         impl WorkflowService for Frontend {
             $(
                 async fn $name(&self, request: Request<api::$request>) -> Result<Response<api::$response>, Status> {
+                    self.shared.stall.wait().await;
                     Frontend::$name(self, request.into_inner()).await.map(Response::new).map_err(Status::from)
                 }
             )*
