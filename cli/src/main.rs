@@ -11,7 +11,10 @@ mod history_pull;
 mod history_show;
 mod history_stats;
 mod history_validate;
+mod load;
+mod load_http;
 mod replay;
+mod report;
 mod serve;
 mod worker;
 
@@ -36,10 +39,17 @@ enum Command {
     Demo(demo::DemoArgs),
     /// Replay recorded histories against a worker (any SDK) and flag nondeterminism.
     Replay(Box<replay::ReplayArgs>),
-    /// Run the built-in worker (official Rust SDK) with the scenario workflows.
+    /// Run the built-in worker (official Rust SDK) with the scenario and load workflows.
     Worker(worker::WorkerArgs),
+    /// Load-test a Temporal frontend (or the embedded engine) and write a report.
+    Load(Box<load::LoadArgs>),
     /// Run the reference engine as a stand-alone Temporal-compatible server.
     Serve(serve::ServeArgs),
+    /// Work with load reports: merge the reports of several load generator processes.
+    #[command(subcommand)]
+    Report(report::ReportCommand),
+    /// HTTP load on goose (Temporal's HTTP API by default), written as a load report.
+    LoadHttp(Box<load_http::LoadHttpArgs>),
 }
 
 #[derive(Debug, Subcommand)]
@@ -78,6 +88,9 @@ fn main() -> std::process::ExitCode {
         Command::Demo(args) => demo::run(&args),
         Command::Replay(args) => replay::run(&args),
         Command::Worker(args) => worker::run(&args),
+        Command::Load(args) => load::run(&args),
+        Command::Report(command) => report::run(&command),
+        Command::LoadHttp(args) => load_http::run(&args),
     };
     exit::finish(outcome)
 }

@@ -1,5 +1,6 @@
-//! `wfkit worker`: the built-in worker (official Rust SDK) with the scenario workflows, or one
-//! version of the versioned booking example, until Ctrl-C or SIGTERM.
+//! `wfkit worker`: the built-in worker (official Rust SDK) with the scenario and load
+//! workflows (what `wfkit load --no-worker` drives), or one version of the versioned booking
+//! example, until Ctrl-C or SIGTERM.
 
 use anyhow::Context;
 use wfkit_scenarios::{BackgroundWorker, ServerTarget};
@@ -18,7 +19,7 @@ pub(crate) struct WorkerArgs {
     /// Task queue to poll.
     #[arg(long, env = "TEMPORAL_TASK_QUEUE", default_value = "wfkit-scenarios")]
     task_queue: String,
-    /// Instead of the scenario workflows, register this version of the versioned booking
+    /// Instead of the scenario and load workflows, register this version of the versioned booking
     /// example (v1, v2, v3, panics), as replay tests across versions do.
     #[arg(long, value_name = "VERSION")]
     booking_version: Option<String>,
@@ -43,7 +44,14 @@ pub(crate) fn run(args: &WorkerArgs) -> Outcome {
             let worker =
                 BackgroundWorker::start_with(&target, &args.task_queue, move || match version {
                     Some(version) => wfkit_scenarios::versions::worker_options(&version, &queue),
-                    None => wfkit_scenarios::worker_options(&queue),
+                    None => {
+                        // The load workflows' type names (`Load…`) do not collide with the
+                        // scenarios', so one worker serves `wfkit demo`-style runs and
+                        // `wfkit load --no-worker` alike.
+                        let mut options = wfkit_scenarios::worker_options(&queue)?;
+                        wfkit_scenarios::load::register_load_workflows(&mut options)?;
+                        Ok(options)
+                    }
                 })
                 .await
                 .with_context(|| format!("cannot start the worker against {}", args.address))?;

@@ -1,4 +1,6 @@
-//! The engine's clock: real time, or real time plus the time skipped ahead.
+//! The engine's clock: real time, real time plus the time skipped ahead, or purely virtual
+//! time that moves only when it skips (for fault-injection runs whose histories must be
+//! identical from one run to the next).
 //!
 //! Every time the engine writes (event times, timer deadlines, timeouts) comes from here; no
 //! other code reads the wall clock. With time skipping on, whenever no work is outstanding and
@@ -13,6 +15,21 @@ pub enum TimeMode {
     Real,
     /// Wall-clock time plus what was skipped: idle waits for timers and timeouts take no time.
     Skipping,
+    /// A fixed epoch plus what was skipped; real time never moves it. Every event time is then
+    /// a function of the run's own events, so two runs of the same plan write the same history.
+    Virtual {
+        /// The clock's value before anything is skipped.
+        epoch: SystemTime,
+    },
+}
+
+impl TimeMode {
+    /// Virtual time starting at 2025-01-01T00:00:00Z.
+    pub fn virtual_default() -> TimeMode {
+        TimeMode::Virtual {
+            epoch: std::time::UNIX_EPOCH + Duration::from_secs(1_735_689_600),
+        }
+    }
 }
 
 /// The clock, kept inside the engine state (so it is read under the same lock as the state).
@@ -36,17 +53,20 @@ impl Clock {
         }
     }
 
-    pub(crate) fn mode(&self) -> TimeMode {
-        self.mode
-    }
-
     /// The engine's current time.
     pub(crate) fn now(&self) -> SystemTime {
-        SystemTime::now() + self.skipped
+        match self.mode {
+            TimeMode::Virtual { epoch } => epoch + self.skipped,
+            TimeMode::Real | TimeMode::Skipping => SystemTime::now() + self.skipped,
+        }
     }
 
     /// Turns a deadline on the engine's clock into a real instant to sleep until.
     pub(crate) fn real_wait(&self, deadline: SystemTime) -> Duration {
+        if matches!(self.mode, TimeMode::Virtual { .. }) {
+            // Virtual time does not pass by waiting; the driver is woken when work ends.
+            return Duration::MAX;
+        }
         deadline
             .duration_since(self.now())
             .unwrap_or(Duration::ZERO)
@@ -54,7 +74,7 @@ impl Clock {
 
     /// True when the clock may jump (the caller checks that no work is outstanding).
     pub(crate) fn may_skip(&self) -> bool {
-        self.mode == TimeMode::Skipping && self.locks == 0
+        matches!(self.mode, TimeMode::Skipping | TimeMode::Virtual { .. }) && self.locks == 0
     }
 
     /// Jumps ahead to `deadline` (no-op when it is already past).

@@ -4,7 +4,6 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::clock::TimeMode;
 use crate::shared::Shared;
 use crate::state::State;
 use crate::timers::TimerTarget;
@@ -33,15 +32,17 @@ impl State {
         while fired < MAX_FIRED_PER_PASS {
             let due = self.timers.take_due(self.now());
             if due.is_empty() {
+                // A fault plan's signal waits for the workflow to have nothing else to do.
+                if self.deliver_idle_signal() {
+                    fired += 1;
+                    continue;
+                }
                 let Some(next) = self.timers.next_deadline_nanos() else {
                     return MAX_SLEEP;
                 };
                 let next =
                     std::time::UNIX_EPOCH + Duration::from_nanos(next.min(u64::MAX as u128) as u64);
-                if self.clock.mode() == TimeMode::Skipping
-                    && self.clock.may_skip()
-                    && !self.has_outstanding_work()
-                {
+                if self.clock.may_skip() && !self.has_outstanding_work() {
                     self.clock.skip_to(next);
                     continue;
                 }

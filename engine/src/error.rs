@@ -49,6 +49,9 @@ pub enum EngineError {
     /// Nothing answered in time.
     #[error("[WFE009] {0}")]
     DeadlineExceeded(String),
+    /// The reply was lost on the way (an injected fault): the request may have been applied.
+    #[error("[WFE010] {0}")]
+    Unavailable(String),
     /// The RPC is not served by the engine.
     #[error("[WFE007] {0} is not implemented by the wfkit engine")]
     Unimplemented(&'static str),
@@ -113,6 +116,7 @@ impl EngineError {
                 )),
             ),
             EngineError::DeadlineExceeded(_) => (Code::DeadlineExceeded, None),
+            EngineError::Unavailable(_) => (Code::Unavailable, None),
         };
         match detail {
             None => tonic::Status::new(code, message),

@@ -108,12 +108,6 @@ impl Execution {
         self.status == WorkflowExecutionStatus::Running
     }
 
-    pub(crate) fn has_outstanding_work(&self) -> bool {
-        self.is_running()
-            && (self.workflow_task != WorkflowTask::Idle
-                || self.activities.values().any(Activity::is_outstanding))
-    }
-
     /// Appends one event and returns its id.
     pub(crate) fn append(&mut self, now: SystemTime, task_id: i64, attributes: Attributes) -> i64 {
         let event_id = self.history.len() as i64 + 1;

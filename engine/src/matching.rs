@@ -149,6 +149,13 @@ impl Matching {
         self.queues.get_mut(queue)?.tasks.pop_front()
     }
 
+    /// Wakes every waiting poll of every queue, so each looks again (a worker crashed).
+    pub(crate) fn wake_all(&self) {
+        for queue in self.queues.values() {
+            queue.notify.notify_waiters();
+        }
+    }
+
     /// The notifier pollers of this queue wait on.
     pub(crate) fn notifier(&mut self, queue: &QueueKey) -> Arc<Notify> {
         self.queues.entry(queue.clone()).or_default().notify.clone()

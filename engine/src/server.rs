@@ -1,7 +1,8 @@
 //! Serving the engine over gRPC on a loopback port.
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -40,8 +41,9 @@ pub struct Engine {
     pub(crate) shared: Arc<Shared>,
     address: SocketAddr,
     shutdown: watch::Sender<bool>,
-    server: Option<JoinHandle<()>>,
+    server: Arc<Mutex<Option<Server>>>,
     driver: Option<JoinHandle<()>>,
+    restarter: Option<JoinHandle<()>>,
 }
 
 impl Engine {
@@ -60,43 +62,25 @@ impl Engine {
         })?;
         let shared = Shared::new(config);
         let (shutdown, shutdown_rx) = watch::channel(false);
-        let frontend = Frontend {
-            shared: shared.clone(),
-        };
-        let test_control = TestControl {
-            shared: shared.clone(),
-        };
-        let workflow_service = WorkflowServiceServer::new(frontend)
-            .max_decoding_message_size(MAX_MESSAGE_BYTES)
-            .max_encoding_message_size(MAX_MESSAGE_BYTES)
-            // The official SDKs compress requests with gzip, and accept gzip answers.
-            .accept_compressed(CompressionEncoding::Gzip)
-            .send_compressed(CompressionEncoding::Gzip);
-        let mut server_shutdown = shutdown_rx.clone();
-        // Small gRPC frames must leave at once: without TCP_NODELAY, delayed ACKs add ~40 ms to every
-        // poll and completion.
-        let incoming =
-            tonic::transport::server::TcpIncoming::from(listener).with_nodelay(Some(true));
-        let server = tokio::spawn(async move {
-            let served = tonic::transport::Server::builder()
-                .add_service(workflow_service)
-                .add_service(HealthServer::new(HealthService))
-                .add_service(TestServiceServer::new(test_control))
-                .serve_with_incoming_shutdown(incoming, async move {
-                    let _ = server_shutdown.changed().await;
-                })
-                .await;
-            if let Err(error) = served {
-                eprintln!("wfkit engine: the gRPC server stopped: {error}");
-            }
-        });
-        let driver = tokio::spawn(crate::driver::drive(shared.clone(), shutdown_rx));
+        let server = Arc::new(Mutex::new(Some(serve(
+            shared.clone(),
+            listener,
+            shutdown_rx.clone(),
+        ))));
+        let driver = tokio::spawn(crate::driver::drive(shared.clone(), shutdown_rx.clone()));
+        let restarter = tokio::spawn(restart_on_request(
+            shared.clone(),
+            address,
+            server.clone(),
+            shutdown_rx,
+        ));
         Ok(Engine {
             shared,
             address,
             shutdown,
-            server: Some(server),
+            server,
             driver: Some(driver),
+            restarter: Some(restarter),
         })
     }
 
@@ -120,8 +104,12 @@ impl Engine {
     /// Stops serving and waits for the server to finish.
     pub async fn stop(mut self) {
         let _ = self.shutdown.send(true);
-        if let Some(server) = self.server.take() {
-            let _ = server.await;
+        if let Some(restarter) = self.restarter.take() {
+            let _ = restarter.await;
+        }
+        let server = self.server.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(server) = server {
+            let _ = server.task.await;
         }
         if let Some(driver) = self.driver.take() {
             let _ = driver.await;
@@ -129,11 +117,112 @@ impl Engine {
     }
 }
 
+/// Serves the engine's gRPC services on `listener` until `shutdown` turns true.
+fn serve(
+    shared: Arc<Shared>,
+    listener: TcpListener,
+    mut shutdown: watch::Receiver<bool>,
+) -> Server {
+    let (restart, mut restart_rx) = watch::channel(false);
+    let frontend = Frontend {
+        shared: shared.clone(),
+    };
+    let test_control = TestControl { shared };
+    let workflow_service = WorkflowServiceServer::new(frontend)
+        .max_decoding_message_size(MAX_MESSAGE_BYTES)
+        .max_encoding_message_size(MAX_MESSAGE_BYTES)
+        // The official SDKs compress requests with gzip, and accept gzip answers.
+        .accept_compressed(CompressionEncoding::Gzip)
+        .send_compressed(CompressionEncoding::Gzip);
+    // Small gRPC frames must leave at once: without TCP_NODELAY, delayed ACKs add ~40 ms to every
+    // poll and completion.
+    let incoming = tonic::transport::server::TcpIncoming::from(listener).with_nodelay(Some(true));
+    let task = tokio::spawn(async move {
+        let served = tonic::transport::Server::builder()
+            .add_service(workflow_service)
+            .add_service(HealthServer::new(HealthService))
+            .add_service(TestServiceServer::new(test_control))
+            .serve_with_incoming_shutdown(incoming, async move {
+                tokio::select! {
+                    _ = shutdown.wait_for(|stop| *stop) => {}
+                    _ = restart_rx.wait_for(|stop| *stop) => {}
+                }
+            })
+            .await;
+        if let Err(error) = served {
+            eprintln!("wfkit engine: the gRPC server stopped: {error}");
+        }
+    });
+    Server { task, restart }
+}
+
+/// One incarnation of the gRPC server (a restart replaces it).
+#[derive(Debug)]
+struct Server {
+    task: JoinHandle<()>,
+    /// Stops only this incarnation, gracefully.
+    restart: watch::Sender<bool>,
+}
+
+/// How long a restart waits for the old server to close its connections.
+const RESTART_DRAIN: Duration = Duration::from_secs(2);
+/// Binding the same port again can fail for a moment after the old listener closed.
+const REBIND_ATTEMPTS: u32 = 50;
+const REBIND_PAUSE: Duration = Duration::from_millis(20);
+
+/// Restarts the server on the same address whenever a fault asks for it: waiting long polls
+/// give up, the old server closes its connections, a new one serves the same state.
+async fn restart_on_request(
+    shared: Arc<Shared>,
+    address: SocketAddr,
+    server: Arc<Mutex<Option<Server>>>,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let restart = shared.lock().faults.restart.clone();
+    loop {
+        tokio::select! {
+            () = restart.notified() => {}
+            _ = shutdown.wait_for(|stop| *stop) => return,
+        }
+        let old = server.lock().unwrap_or_else(|p| p.into_inner()).take();
+        // Waiting long polls give up, so the graceful stop can close every connection.
+        shared.server_epoch.send_modify(|epoch| *epoch += 1);
+        if let Some(mut old) = old {
+            let _ = old.restart.send(true);
+            if tokio::time::timeout(RESTART_DRAIN, &mut old.task)
+                .await
+                .is_err()
+            {
+                old.task.abort();
+            }
+        }
+        let mut listener = None;
+        for _ in 0..REBIND_ATTEMPTS {
+            match TcpListener::bind(address).await {
+                Ok(bound) => {
+                    listener = Some(bound);
+                    break;
+                }
+                Err(_) => tokio::time::sleep(REBIND_PAUSE).await,
+            }
+        }
+        let Some(listener) = listener else {
+            eprintln!("wfkit engine: cannot listen on {address} again after a restart");
+            return;
+        };
+        let new = serve(shared.clone(), listener, shutdown.clone());
+        *server.lock().unwrap_or_else(|p| p.into_inner()) = Some(new);
+    }
+}
+
 impl Drop for Engine {
     fn drop(&mut self) {
         let _ = self.shutdown.send(true);
-        if let Some(server) = self.server.take() {
-            server.abort();
+        if let Some(restarter) = self.restarter.take() {
+            restarter.abort();
+        }
+        if let Some(server) = self.server.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            server.task.abort();
         }
         if let Some(driver) = self.driver.take() {
             driver.abort();

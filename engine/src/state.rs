@@ -47,6 +47,8 @@ pub(crate) struct State {
         BTreeMap<i64, tokio::sync::oneshot::Sender<crate::canned::CannedAnswer>>,
     /// Effects of a workflow task's commands that happen once the task is complete.
     pub(crate) deferred: Vec<Deferred>,
+    /// The installed fault plan and its bookkeeping.
+    pub(crate) faults: crate::faults::FaultState,
 }
 
 /// An effect a command asks for, performed after its workflow task completes, so that events it
@@ -95,6 +97,7 @@ impl State {
             pending_queries: BTreeMap::new(),
             next_query_id: 0,
             deferred: Vec::new(),
+            faults: crate::faults::FaultState::default(),
             canned_waiters: BTreeMap::new(),
         }
     }
@@ -198,9 +201,14 @@ impl State {
     /// True while any workflow or activity task waits in a queue or runs on a worker; time
     /// skipping waits for this to be false.
     pub(crate) fn has_outstanding_work(&self) -> bool {
-        self.executions
-            .values()
-            .any(Execution::has_outstanding_work)
+        self.executions.iter().any(|(key, execution)| {
+            execution.is_running()
+                && ((execution.workflow_task != crate::execution::WorkflowTask::Idle
+                    && !self.workflow_task_lost(execution))
+                    || execution.activities.values().any(|activity| {
+                        activity.is_outstanding() && !self.activity_lost(key, activity)
+                    }))
+        })
     }
 }
 

@@ -15,7 +15,7 @@ use crate::shared::EngineConfig;
 /// is waiting or running, the clock jumps to the next timer or timeout.
 #[derive(Debug)]
 pub struct TestEngine {
-    engine: Engine,
+    pub(crate) engine: Engine,
 }
 
 impl TestEngine {

@@ -89,6 +89,14 @@ pub enum LoadgenError {
         /// Why.
         reason: String,
     },
+    /// The Temporal frontend could not be reached, or refused the connection.
+    #[error("[WFL020] cannot connect to the Temporal frontend at {address}: {message}")]
+    Connect {
+        /// The address dialled.
+        address: String,
+        /// What went wrong, with a hint where one helps.
+        message: String,
+    },
 }
 
 impl LoadgenError {
@@ -106,6 +114,7 @@ impl LoadgenError {
             LoadgenError::Json { .. } => "WFL012",
             LoadgenError::SchemaVersion { .. } => "WFL013",
             LoadgenError::Merge { .. } => "WFL014",
+            LoadgenError::Connect { .. } => "WFL020",
         }
     }
 

@@ -8,6 +8,9 @@
 //!   latency corrected and uncorrected for coordinated omission; time series; exact [`merge`].
 //! - [`report`]: the JSON report (stable schema), Markdown summary, HTML page with SVG plots,
 //!   HdrHistogram interval logs, baseline comparison and pass/fail thresholds.
+//! - `temporal` (feature `temporal`, on by default): [`temporal::TemporalTarget`] drives any
+//!   server that speaks Temporal's gRPC API with the official Rust client, and reads
+//!   schedule-to-start latencies from sampled histories after the run.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), wfkit_loadgen::LoadgenError> {
@@ -34,6 +37,8 @@ pub mod measure;
 pub mod model;
 pub mod report;
 mod simulated;
+#[cfg(feature = "temporal")]
+pub mod temporal;
 
 pub use error::LoadgenError;
 pub use executor::{

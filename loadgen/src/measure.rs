@@ -27,19 +27,26 @@
 //!     (a worker's usual pace). The interval used is reported as `correction_interval_us`.
 //! - `schedule_lag_us` (open model): actual start − intended start.
 //!
+//! After a Temporal run, [`HistoryLatencies`] holds what the server recorded in a sample of
+//! histories: workflow-task and activity schedule-to-start latency.
+//!
 //! Failed iterations are counted (by phase and status label) and do not enter the latency
 //! histograms; `dropped` and `unfinished` starts are counted too, so nothing disappears.
 
+mod external;
 mod histogram;
+mod history_latency;
 mod merge;
 mod recorder;
 mod result;
 mod series;
 
+pub use external::{ExternalRecorder, ExternalRunEnd};
 pub use histogram::{
     EncodedHistogram, LATENCY_HIGHEST_US, LATENCY_LOWEST_US, LATENCY_SIGNIFICANT_DIGITS,
     Percentiles, duration_us, latency_histogram, record_duration,
 };
+pub use history_latency::HistoryLatencies;
 pub use merge::{MAX_MERGE_INPUTS, merge};
 pub(crate) use recorder::{Recorder, RunEnd};
 pub use result::{

@@ -11,9 +11,11 @@
 //! `--max-p99`, `--min-throughput` and baseline regressions.
 
 mod compare;
+mod history_latency;
 mod hlog;
 mod html;
 mod markdown;
+mod merge_reports;
 mod plots;
 mod schema;
 mod svg;
@@ -24,14 +26,17 @@ pub use compare::{
     Better, Comparison, ComparisonRow, DEFAULT_REGRESSION_PCT, MIN_LATENCY_REGRESSION_US,
     Thresholds, Verdict, compare, compare_with_tolerance, evaluate,
 };
+pub use history_latency::{HistoryLatencyHistograms, HistoryLatencyReport};
 pub use hlog::{HLOG_FILES, interval_log};
 pub use html::html;
 pub use markdown::markdown;
+pub use merge_reports::{MergedReport, merge_aligned, merge_report_files};
 pub use schema::{
     CompletionReport, ConfigInfo, EncodedHistograms, IntervalHistogramsReport, IntervalReport,
     ModelConfig, Report, RunInfo, SCHEMA_VERSION, Series, StepConfig, Summary, Throughput,
     merge_reports,
 };
+pub use time_format::compact_utc;
 pub use write::{
     MAX_RUN_NAME_CHARS, REPORT_HTML, REPORT_JSON, SUMMARY_MD, report_dir, write_report_dir,
     write_report_dir_with,

@@ -43,6 +43,7 @@ pub mod connect;
 pub mod driver;
 pub mod error;
 pub mod fixture_file;
+pub mod load;
 pub mod outcome;
 pub mod replay;
 pub mod scenario_outcome;

@@ -69,6 +69,9 @@ impl Frontend {
             };
             tokio::select! {
                 _ = notified => {}
+                () = self.shared.restarted() => return Err(EngineError::Unavailable(
+                    "the engine restarted (injected fault)".to_string(),
+                )),
                 _ = tokio::time::sleep_until(deadline) => {
                     // Nothing new yet: an empty page that lets the client poll again.
                     let token = if close_only { Vec::new() } else { first_event_id.max(1).to_string().into_bytes() };

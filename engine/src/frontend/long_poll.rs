@@ -9,11 +9,12 @@ use crate::matching::{QueueKey, QueueKind};
 use crate::state::State;
 
 impl Frontend {
-    /// Validates the polled queue and the namespace, then calls `take` under the state lock each
+    /// Validates the polled queue and the namespace, then (unless `identity` crashed) calls `take` under the state lock each
     /// time the queue may have work, until it returns a response or the long poll expires
     /// (`Ok(None)`: the caller answers with an empty response, as the real server does).
     pub(crate) async fn long_poll<R>(
         &self,
+        identity: &str,
         namespace: &str,
         task_queue: Option<&TaskQueue>,
         kind: QueueKind,
@@ -25,16 +26,31 @@ impl Frontend {
                 "TaskQueue is not set on request.".to_string(),
             ));
         }
-        self.shared.lock().namespace(namespace)?;
+        let restarts = {
+            let state = self.shared.lock();
+            state.namespace(namespace)?;
+            state.faults.restarts
+        };
         let queue = QueueKey {
             namespace: namespace.to_string(),
             name,
             kind,
         };
         let deadline = tokio::time::Instant::now() + self.shared.config.long_poll_timeout;
+        let restarted = self.shared.restarted();
+        tokio::pin!(restarted);
         loop {
             let notified = {
                 let mut state = self.shared.lock();
+                if state.faults.restarts != restarts {
+                    return Err(EngineError::Unavailable(
+                        "the engine restarted (injected fault)".to_string(),
+                    ));
+                }
+                // A worker that crashed (an injected fault) gets nothing more.
+                if state.faults.is_crashed(identity) {
+                    return Ok(None);
+                }
                 if let Some(response) = take(&mut state, &queue) {
                     return Ok(Some(response));
                 }
@@ -47,8 +63,27 @@ impl Frontend {
             tokio::select! {
                 _ = notified => {}
                 _ = tokio::time::sleep_until(deadline) => return Ok(None),
+                () = &mut restarted => return Err(EngineError::Unavailable(
+                    "the engine restarted (injected fault)".to_string(),
+                )),
             }
         }
+    }
+}
+
+/// How long a crashed worker's poll waits before its empty answer: a crashed worker that still
+/// polls (an in-process worker winding down) must not spin.
+const CRASHED_POLL_DELAY: std::time::Duration = std::time::Duration::from_millis(50);
+
+impl Frontend {
+    /// True (after a short wait) when `identity` belongs to a worker a fault crashed: it gets
+    /// no more tasks.
+    pub(crate) async fn crashed_poller(&self, identity: &str) -> bool {
+        if !self.shared.lock().faults.is_crashed(identity) {
+            return false;
+        }
+        tokio::time::sleep(CRASHED_POLL_DELAY).await;
+        true
     }
 }
 

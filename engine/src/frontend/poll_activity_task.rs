@@ -9,6 +9,7 @@ use super::Frontend;
 use super::long_poll::poller;
 use crate::activity::{Activity, ActivityPhase};
 use crate::error::EngineError;
+use crate::faults::Dispatch;
 use crate::matching::QueueKind;
 use crate::state::ExecutionKey;
 use crate::time::{proto_duration, timestamp};
@@ -21,12 +22,19 @@ impl Frontend {
         &self,
         request: PollActivityTaskQueueRequest,
     ) -> Result<PollActivityTaskQueueResponse, EngineError> {
+        if self.crashed_poller(&request.identity).await {
+            return Ok(PollActivityTaskQueueResponse::default());
+        }
         let response = self
             .long_poll(
+                &request.identity,
                 &request.namespace,
                 request.task_queue.as_ref(),
                 QueueKind::Activity,
                 |state, queue| {
+                    if let Some(duplicate) = state.faults.take_duplicate(queue) {
+                        return Some(duplicate);
+                    }
                     while let Some(task) = state.matching.pop(queue) {
                         let request_id = state.ids.uuid();
                         if let Some(activity) = state.start_activity(
@@ -37,11 +45,24 @@ impl Frontend {
                                 request.worker_version_capabilities.as_ref(),
                             ),
                         ) {
+                            let twice = match state.activity_dispatched(
+                                &task.key,
+                                &activity,
+                                &request.identity,
+                            ) {
+                                Dispatch::Withhold => continue,
+                                Dispatch::Deliver { twice } => twice,
+                            };
                             let workflow_type = state
                                 .execution(&task.key)
                                 .map(|e| e.workflow_type.clone())
                                 .unwrap_or_default();
-                            return Some(response(&task.key, workflow_type, activity));
+                            let response = response(&task.key, workflow_type, activity);
+                            if twice {
+                                state.faults.push_duplicate(queue.clone(), response.clone());
+                                state.matching.notifier(queue).notify_one();
+                            }
+                            return Some(response);
                         }
                     }
                     None

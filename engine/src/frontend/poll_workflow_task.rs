@@ -24,8 +24,12 @@ impl Frontend {
         &self,
         request: PollWorkflowTaskQueueRequest,
     ) -> Result<PollWorkflowTaskQueueResponse, EngineError> {
+        if self.crashed_poller(&request.identity).await {
+            return Ok(PollWorkflowTaskQueueResponse::default());
+        }
         let response = self
             .long_poll(
+                &request.identity,
                 &request.namespace,
                 request.task_queue.as_ref(),
                 QueueKind::Workflow,

@@ -10,6 +10,7 @@ use temporalio_protos::temporal::api::workflowservice::v1::{
 use super::Frontend;
 use crate::activity::{ActivityPhase, AttemptOutcome};
 use crate::error::EngineError;
+use crate::faults::ActivityFate;
 use crate::state::{ExecutionKey, State};
 use crate::timers::{ActivityTimeoutKind, TimerTarget};
 use crate::token::{TaskKind, TaskToken};
@@ -20,13 +21,13 @@ impl Frontend {
         request: RespondActivityTaskCompletedRequest,
     ) -> Result<RespondActivityTaskCompletedResponse, EngineError> {
         let mut state = self.shared.lock();
-        let (key, scheduled_event_id) = running_attempt(&state, &request.task_token)?;
-        state.finish_activity_attempt(
-            &key,
-            scheduled_event_id,
+        let attempt = running_attempt(&state, &request.task_token)?;
+        answer(
+            &mut state,
+            &attempt,
             AttemptOutcome::Completed(request.result),
             &request.identity,
-        );
+        )?;
         Ok(RespondActivityTaskCompletedResponse::default())
     }
 
@@ -38,21 +39,21 @@ impl Frontend {
             EngineError::InvalidArgument("Failure is not set on request.".to_string())
         })?;
         let mut state = self.shared.lock();
-        let (key, scheduled_event_id) = running_attempt(&state, &request.task_token)?;
+        let attempt = running_attempt(&state, &request.task_token)?;
         if let Some(details) = request.last_heartbeat_details
             && let Some(activity) = state
                 .executions
-                .get_mut(&key)
-                .and_then(|e| e.activities.get_mut(&scheduled_event_id))
+                .get_mut(&attempt.0)
+                .and_then(|e| e.activities.get_mut(&attempt.1))
         {
             activity.heartbeat_details = Some(details);
         }
-        state.finish_activity_attempt(
-            &key,
-            scheduled_event_id,
+        answer(
+            &mut state,
+            &attempt,
             AttemptOutcome::Failed(Box::new(failure)),
             &request.identity,
-        );
+        )?;
         Ok(RespondActivityTaskFailedResponse::default())
     }
 
@@ -61,13 +62,13 @@ impl Frontend {
         request: RespondActivityTaskCanceledRequest,
     ) -> Result<RespondActivityTaskCanceledResponse, EngineError> {
         let mut state = self.shared.lock();
-        let (key, scheduled_event_id) = running_attempt(&state, &request.task_token)?;
-        state.finish_activity_attempt(
-            &key,
-            scheduled_event_id,
+        let attempt = running_attempt(&state, &request.task_token)?;
+        answer(
+            &mut state,
+            &attempt,
             AttemptOutcome::Canceled(request.details),
             &request.identity,
-        );
+        )?;
         Ok(RespondActivityTaskCanceledResponse::default())
     }
 
@@ -76,7 +77,16 @@ impl Frontend {
         request: RecordActivityTaskHeartbeatRequest,
     ) -> Result<RecordActivityTaskHeartbeatResponse, EngineError> {
         let mut state = self.shared.lock();
-        let (key, scheduled_event_id) = running_attempt(&state, &request.task_token)?;
+        let (key, scheduled_event_id, attempt) = running_attempt(&state, &request.task_token)?;
+        if matches!(
+            state
+                .faults
+                .activity_fates
+                .get(&(key.clone(), scheduled_event_id, attempt)),
+            Some(ActivityFate::Lost)
+        ) {
+            return Err(activity_not_found());
+        }
         let now = state.now();
         let Some(activity) = state
             .executions
@@ -110,8 +120,33 @@ impl Frontend {
     }
 }
 
-/// The run and activity a token names, when that attempt is the one running now.
-fn running_attempt(state: &State, task_token: &[u8]) -> Result<(ExecutionKey, i64), EngineError> {
+/// Applies a worker's answer to an attempt, unless a fault decided otherwise.
+fn answer(
+    state: &mut State,
+    (key, scheduled_event_id, attempt): &(ExecutionKey, i64, i32),
+    outcome: AttemptOutcome,
+    identity: &str,
+) -> Result<(), EngineError> {
+    let (outcome, reply) = match state.activity_answer_fate(key, *scheduled_event_id, *attempt) {
+        Some(ActivityFate::Lost | ActivityFate::LoseAnswer) => return Err(activity_not_found()),
+        Some(ActivityFate::FailWith(failure)) => (AttemptOutcome::Failed(failure), Ok(())),
+        Some(ActivityFate::ReplyLost) => (
+            outcome,
+            Err(EngineError::Unavailable(
+                "injected fault: the reply to this activity answer was lost".to_string(),
+            )),
+        ),
+        None => (outcome, Ok(())),
+    };
+    state.finish_activity_attempt(key, *scheduled_event_id, outcome, identity);
+    reply
+}
+
+/// The run, activity and attempt a token names, when that attempt is the one running now.
+fn running_attempt(
+    state: &State,
+    task_token: &[u8],
+) -> Result<(ExecutionKey, i64, i32), EngineError> {
     let token = TaskToken::decode(task_token)?;
     if token.kind != TaskKind::Activity {
         return Err(EngineError::InvalidArgument(
@@ -134,7 +169,7 @@ fn running_attempt(state: &State, task_token: &[u8]) -> Result<(ExecutionKey, i6
             if activity.attempt == token.attempt
                 && matches!(activity.phase, ActivityPhase::Started { .. }) =>
         {
-            Ok((key, token.scheduled_event_id))
+            Ok((key, token.scheduled_event_id, token.attempt))
         }
         _ => Err(activity_not_found()),
     }

@@ -9,6 +9,7 @@ use temporalio_protos::temporal::api::workflowservice::v1::{
 use super::Frontend;
 use crate::canned::CannedAnswer;
 use crate::error::EngineError;
+use crate::faults::FaultEvent;
 use crate::state::ExecutionKey;
 use crate::token::{TaskKind, TaskToken};
 
@@ -30,8 +31,19 @@ impl Frontend {
             workflow_id: token.workflow_id,
             run_id: token.run_id,
         };
+        let identity = request.identity.clone();
         let mut state = self.shared.lock();
+        let n = state.workflow_task_completion_arrived(
+            &key,
+            token.scheduled_event_id,
+            token.attempt,
+        )?;
         state.complete_workflow_task(&key, token.scheduled_event_id, token.attempt, request)?;
+        if state.workflow_task_completed_faults(n, &identity) {
+            return Err(EngineError::Unavailable(
+                "injected fault: the reply to this workflow task completion was lost".to_string(),
+            ));
+        }
         Ok(RespondWorkflowTaskCompletedResponse::default())
     }
 
@@ -53,9 +65,23 @@ impl Frontend {
             run_id: token.run_id,
         };
         let mut state = self.shared.lock();
+        if state.workflow_task_answer_lost(&key, token.scheduled_event_id, token.attempt) {
+            return Err(EngineError::NotFound(
+                "Workflow task not found.".to_string(),
+            ));
+        }
         state.running_workflow_task(&key, token.scheduled_event_id, token.attempt)?;
         let cause = WorkflowTaskFailedCause::try_from(request.cause)
             .unwrap_or(WorkflowTaskFailedCause::Unspecified);
+        state.faults.report(FaultEvent::WorkflowTaskFailed {
+            workflow_id: key.workflow_id.clone(),
+            cause: cause.as_str_name().to_string(),
+            message: request
+                .failure
+                .as_ref()
+                .map(|failure| failure.message.clone())
+                .unwrap_or_default(),
+        });
         state.fail_workflow_task(&key, cause, request.failure, &request.identity);
         Ok(RespondWorkflowTaskFailedResponse::default())
     }

@@ -248,6 +248,9 @@ fn with_unit(value: f64, unit: &str) -> String {
 fn trim_float(value: f64) -> String {
     if value.fract() == 0.0 {
         format!("{value:.0}")
+    } else if value.abs() < 0.1 {
+        // Sub-100 µs thresholds (`--max-p99 50us`) would all read "0.00".
+        format!("{value:.3}")
     } else {
         format!("{value:.2}")
     }

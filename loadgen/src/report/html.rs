@@ -4,12 +4,13 @@
 use std::fmt::Write as _;
 
 use super::compare::{Comparison, Verdict};
-use super::markdown::{latency_rows, ms};
+use super::markdown::{history_latency_rows, latency_rows, ms};
 use super::plots::{latency_distribution, percentiles_over_time, throughput_over_time};
 use super::schema::Report;
 use super::svg::escape;
 use super::time_format::utc_text;
 use crate::LoadgenError;
+use crate::measure::Percentiles;
 
 const STYLE: &str = "body{font-family:sans-serif;margin:2em auto;max-width:900px;color:#222}\
 table{border-collapse:collapse;margin:0.5em 0 1.5em}\
@@ -73,21 +74,15 @@ pub fn html(
         throughput.issued_per_s,
         throughput.completed_per_s
     );
-    page.push_str("<table><tr><th>latency (ms)</th><th>count</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th></tr>");
-    for (name, percentiles) in latency_rows(report) {
-        let _ = write!(
+    percentile_table(&mut page, "latency (ms)", &latency_rows(report));
+    if let Some(history) = &report.history_latency {
+        let _ = writeln!(
             page,
-            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            escape(name),
-            percentiles.count,
-            ms(percentiles.p50_us),
-            ms(percentiles.p90_us),
-            ms(percentiles.p99_us),
-            ms(percentiles.p999_us),
-            ms(percentiles.max_us)
+            "<p>Server side, from {} of {} sampled histories:</p>",
+            history.read, history.sampled
         );
+        percentile_table(&mut page, "server side (ms)", &history_latency_rows(report));
     }
-    page.push_str("</table>\n");
     let counts = &report.counts;
     let _ = writeln!(
         page,
@@ -150,4 +145,27 @@ pub fn html(
     }
     page.push_str("</body></html>\n");
     Ok(page)
+}
+
+/// A table of named percentiles, in milliseconds, headed `heading`.
+fn percentile_table(page: &mut String, heading: &str, rows: &[(&'static str, &Percentiles)]) {
+    let _ = write!(
+        page,
+        "<table><tr><th>{}</th><th>count</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th></tr>",
+        escape(heading)
+    );
+    for (name, percentiles) in rows {
+        let _ = write!(
+            page,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            escape(name),
+            percentiles.count,
+            ms(percentiles.p50_us),
+            ms(percentiles.p90_us),
+            ms(percentiles.p99_us),
+            ms(percentiles.p999_us),
+            ms(percentiles.max_us)
+        );
+    }
+    page.push_str("</table>\n");
 }

@@ -50,6 +50,15 @@ pub fn markdown(
     text.push_str("## Latency (ms)\n\n");
     text.push_str(&latency_table(report));
     text.push('\n');
+    if let Some(history) = &report.history_latency {
+        let _ = writeln!(
+            text,
+            "## Server side (ms), from {} of {} sampled histories\n",
+            history.read, history.sampled
+        );
+        text.push_str(&rows_table(&history_latency_rows(report)));
+        text.push('\n');
+    }
     if let Some(interval_us) = report.summary.correction_interval_us {
         let _ = writeln!(
             text,
@@ -97,10 +106,15 @@ pub fn markdown(
 
 /// The latency table: one row per histogram, in milliseconds.
 pub(crate) fn latency_table(report: &Report) -> String {
+    rows_table(&latency_rows(report))
+}
+
+/// A table of named percentiles, in milliseconds.
+fn rows_table(rows: &[(&'static str, &Percentiles)]) -> String {
     let mut text = String::from(
         "| | count | p50 | p90 | p99 | p99.9 | max |\n|---|---:|---:|---:|---:|---:|---:|\n",
     );
-    for (name, percentiles) in latency_rows(report) {
+    for (name, percentiles) in rows {
         let _ = writeln!(
             text,
             "| {name} | {} | {} | {} | {} | {} | {} |",
@@ -130,6 +144,23 @@ pub(crate) fn latency_rows(report: &Report) -> Vec<(&'static str, &Percentiles)>
         rows.push(("schedule lag", &summary.schedule_lag_us));
     }
     rows
+}
+
+/// The schedule-to-start rows of the history sample, when the report has one.
+pub(crate) fn history_latency_rows(report: &Report) -> Vec<(&'static str, &Percentiles)> {
+    match &report.history_latency {
+        Some(history) => vec![
+            (
+                "workflow task schedule-to-start",
+                &history.workflow_task_schedule_to_start_us,
+            ),
+            (
+                "activity schedule-to-start",
+                &history.activity_schedule_to_start_us,
+            ),
+        ],
+        None => Vec::new(),
+    }
 }
 
 pub(crate) fn ms(us: u64) -> String {

@@ -31,7 +31,12 @@
 //!                         "end_to_end_uncorrected_us" } } ] }
 //!   },
 //!   "histograms": { "start_latency_us", "end_to_end_corrected_us",
-//!                   "end_to_end_uncorrected_us", "schedule_lag_us" }
+//!                   "end_to_end_uncorrected_us", "schedule_lag_us" },
+//!   "history_latency": { "sampled", "read",                  (optional: Temporal runs)
+//!     "workflow_task_schedule_to_start_us": {percentiles},
+//!     "activity_schedule_to_start_us": {percentiles},
+//!     "histograms": { "workflow_task_schedule_to_start_us",
+//!                     "activity_schedule_to_start_us" } }
 //! }
 //! ```
 //!
@@ -45,10 +50,12 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use super::history_latency::{HistoryLatencyReport, merge_history_latency};
 use crate::LoadgenError;
 use crate::measure::{
-    CompletionInterval, CompletionSeries, EncodedHistogram, ErrorCount, IntendedSeries,
-    LatencyHistograms, Percentiles, RunConfig, RunCounts, RunResult, duration_us, merge,
+    CompletionInterval, CompletionSeries, EncodedHistogram, ErrorCount, HistoryLatencies,
+    IntendedSeries, LatencyHistograms, Percentiles, RunConfig, RunCounts, RunResult, duration_us,
+    merge,
 };
 use crate::model::{ArrivalModel, LoadModel, StopCondition};
 
@@ -75,6 +82,11 @@ pub struct Report {
     pub series: Series,
     /// The whole-run histograms, encoded.
     pub histograms: EncodedHistograms,
+    /// Schedule-to-start latencies read from a sample of workflow histories after the run
+    /// (Temporal target). Added in schema version 1 as an optional field: reports without it
+    /// still read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history_latency: Option<HistoryLatencyReport>,
 }
 
 /// Run metadata.
@@ -317,7 +329,17 @@ impl Report {
                 )?,
                 schedule_lag_us: EncodedHistogram::encode(&histograms.schedule_lag_us)?,
             },
+            history_latency: None,
         })
+    }
+
+    /// Adds the schedule-to-start latencies read from sampled histories.
+    pub fn with_history_latency(
+        mut self,
+        latencies: &HistoryLatencies,
+    ) -> Result<Report, LoadgenError> {
+        self.history_latency = Some(HistoryLatencyReport::from_latencies(latencies)?);
+        Ok(self)
     }
 
     /// The run result this report holds, histograms decoded: what [`merge`] works on.
@@ -421,7 +443,10 @@ pub fn merge_reports(name: &str, reports: &[Report]) -> Result<Report, LoadgenEr
         .iter()
         .map(Report::to_result)
         .collect::<Result<Vec<_>, _>>()?;
-    Report::from_result(name, &merge(&results)?)
+    let mut merged = Report::from_result(name, &merge(&results)?)?;
+    merged.history_latency =
+        merge_history_latency(reports.iter().map(|report| report.history_latency.clone()))?;
+    Ok(merged)
 }
 
 impl ConfigInfo {

@@ -14,6 +14,21 @@ pub(crate) fn utc_text(unix_ms: u64) -> String {
     )
 }
 
+/// `20260501T123456Z` (ISO 8601 basic format, UTC) for milliseconds since the Unix epoch:
+/// sortable, and usable in file and folder names.
+pub fn compact_utc(unix_ms: u64) -> String {
+    let seconds = unix_ms / 1_000;
+    let days = i64::try_from(seconds / 86_400).unwrap_or(i64::MAX / 2);
+    let second_of_day = seconds % 86_400;
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z",
+        second_of_day / 3_600,
+        second_of_day % 3_600 / 60,
+        second_of_day % 60
+    )
+}
+
 /// Howard Hinnant's `civil_from_days`: days since 1970-01-01 to (year, month, day).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
@@ -43,5 +58,6 @@ mod tests {
         assert_eq!(utc_text(0), "1970-01-01 00:00:00 UTC");
         assert_eq!(utc_text(951_782_400_000), "2000-02-29 00:00:00 UTC");
         assert_eq!(utc_text(1_767_225_599_000), "2025-12-31 23:59:59 UTC");
+        assert_eq!(compact_utc(1_767_225_599_000), "20251231T235959Z");
     }
 }
