@@ -5,6 +5,7 @@
 
 mod demo;
 mod exit;
+mod fuzz;
 mod history_convert;
 mod history_diff;
 mod history_pull;
@@ -39,6 +40,8 @@ enum Command {
     Demo(demo::DemoArgs),
     /// Replay recorded histories against a worker (any SDK) and flag nondeterminism.
     Replay(Box<replay::ReplayArgs>),
+    /// Fault-inject a workflow with generated plans and shrink a failure to a minimal plan.
+    Fuzz(Box<fuzz::FuzzArgs>),
     /// Run the built-in worker (official Rust SDK) with the scenario and load workflows.
     Worker(worker::WorkerArgs),
     /// Load-test a Temporal frontend (or the embedded engine) and write a report.
@@ -88,6 +91,7 @@ fn main() -> std::process::ExitCode {
         Command::Demo(args) => demo::run(&args),
         Command::Replay(args) => replay::run(&args),
         Command::Worker(args) => worker::run(&args),
+        Command::Fuzz(args) => fuzz::run(&args),
         Command::Load(args) => load::run(&args),
         Command::Report(command) => report::run(&command),
         Command::LoadHttp(args) => load_http::run(&args),

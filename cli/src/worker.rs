@@ -19,6 +19,10 @@ pub(crate) struct WorkerArgs {
     /// Task queue to poll.
     #[arg(long, env = "TEMPORAL_TASK_QUEUE", default_value = "wfkit-scenarios")]
     task_queue: String,
+    /// Identity reported to the server (default: the SDK's). `wfkit fuzz --worker-cmd` sets
+    /// WFKIT_WORKER_IDENTITY so it can tell worker incarnations apart.
+    #[arg(long, env = "WFKIT_WORKER_IDENTITY")]
+    identity: Option<String>,
     /// Instead of the scenario and load workflows, register this version of the versioned booking
     /// example (v1, v2, v3, panics), as replay tests across versions do.
     #[arg(long, value_name = "VERSION")]
@@ -41,20 +45,26 @@ pub(crate) fn run(args: &WorkerArgs) -> Outcome {
             let target = ServerTarget::new(args.address.clone(), args.namespace.clone());
             let queue = args.task_queue.clone();
             let version = args.booking_version.clone();
-            let worker =
-                BackgroundWorker::start_with(&target, &args.task_queue, move || match version {
-                    Some(version) => wfkit_scenarios::versions::worker_options(&version, &queue),
+            let identity = args.identity.clone();
+            let worker = BackgroundWorker::start_with(&target, &args.task_queue, move || {
+                let mut options = match version {
+                    Some(version) => wfkit_scenarios::versions::worker_options(&version, &queue)?,
                     None => {
                         // The load workflows' type names (`Load…`) do not collide with the
                         // scenarios', so one worker serves `wfkit demo`-style runs and
                         // `wfkit load --no-worker` alike.
                         let mut options = wfkit_scenarios::worker_options(&queue)?;
                         wfkit_scenarios::load::register_load_workflows(&mut options)?;
-                        Ok(options)
+                        options
                     }
-                })
-                .await
-                .with_context(|| format!("cannot start the worker against {}", args.address))?;
+                };
+                if identity.is_some() {
+                    options.client_identity_override = identity;
+                }
+                Ok(options)
+            })
+            .await
+            .with_context(|| format!("cannot start the worker against {}", args.address))?;
             outln!(
                 "wfkit worker polling {} on {} (namespace {})",
                 args.task_queue,

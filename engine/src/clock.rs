@@ -24,6 +24,11 @@ pub enum TimeMode {
 }
 
 impl TimeMode {
+    /// True for [`TimeMode::Virtual`].
+    pub fn is_virtual(&self) -> bool {
+        matches!(self, TimeMode::Virtual { .. })
+    }
+
     /// Virtual time starting at 2025-01-01T00:00:00Z.
     pub fn virtual_default() -> TimeMode {
         TimeMode::Virtual {

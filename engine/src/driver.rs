@@ -15,19 +15,35 @@ const MAX_SLEEP: Duration = Duration::from_secs(60);
 
 /// Runs until the engine shuts down.
 pub(crate) async fn drive(shared: Arc<Shared>, mut shutdown: tokio::sync::watch::Receiver<bool>) {
+    let mut ignore_hung_work = false;
     loop {
-        let wait = shared.lock().fire_due();
+        let (wait, blocked) = shared.lock().fire_due(ignore_hung_work);
+        // In virtual time a task a worker never answers would stop the clock for good: after a
+        // quiet grace period its timeout is allowed to come, as real time would bring it.
+        let grace = blocked && shared.config.time_mode.is_virtual();
+        let wait = if grace {
+            wait.min(HUNG_WORK_GRACE)
+        } else {
+            wait
+        };
+        ignore_hung_work = false;
         tokio::select! {
             _ = shared.timer_wake.notified() => {}
-            _ = tokio::time::sleep(wait) => {}
+            _ = tokio::time::sleep(wait) => ignore_hung_work = grace,
             _ = shutdown.changed() => return,
         }
     }
 }
 
+/// How long virtual time waits for outstanding work that makes no progress before it skips
+/// ahead anyway (a worker that never answers a task; its timeout must still fire).
+const HUNG_WORK_GRACE: Duration = Duration::from_secs(1);
+
 impl State {
-    /// Fires what is due (skipping ahead when allowed) and returns how long to sleep.
-    pub(crate) fn fire_due(&mut self) -> Duration {
+    /// Fires what is due (skipping ahead when allowed; `ignore_outstanding`: even past work
+    /// in progress) and returns how long to sleep, and whether work in progress is what keeps
+    /// the clock from skipping.
+    pub(crate) fn fire_due(&mut self, mut ignore_outstanding: bool) -> (Duration, bool) {
         let mut fired = 0usize;
         while fired < MAX_FIRED_PER_PASS {
             let due = self.timers.take_due(self.now());
@@ -38,22 +54,25 @@ impl State {
                     continue;
                 }
                 let Some(next) = self.timers.next_deadline_nanos() else {
-                    return MAX_SLEEP;
+                    return (MAX_SLEEP, false);
                 };
                 let next =
                     std::time::UNIX_EPOCH + Duration::from_nanos(next.min(u64::MAX as u128) as u64);
-                if self.clock.may_skip() && !self.has_outstanding_work() {
+                let busy = self.has_outstanding_work();
+                if self.clock.may_skip() && (!busy || ignore_outstanding) {
                     self.clock.skip_to(next);
+                    // One jump past hung work: what it fires may start new work to wait for.
+                    ignore_outstanding = false;
                     continue;
                 }
-                return self.clock.real_wait(next).min(MAX_SLEEP);
+                return (self.clock.real_wait(next).min(MAX_SLEEP), busy);
             }
             for target in due {
                 fired += 1;
                 self.fire(target);
             }
         }
-        Duration::ZERO
+        (Duration::ZERO, false)
     }
 
     fn fire(&mut self, target: TimerTarget) {

@@ -391,6 +391,11 @@ impl State {
                     ..
                 },
             ) if *s == scheduled_event_id && *a == attempt => {
+                self.faults
+                    .report(crate::faults::FaultEvent::WorkflowTaskTimedOut {
+                        workflow_id: key.workflow_id.clone(),
+                        attempt,
+                    });
                 if transient.is_none() {
                     let started_event_id = *started_event_id;
                     self.write(

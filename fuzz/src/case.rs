@@ -23,6 +23,8 @@ const ENGINE_SEED: u64 = 0x00f0_22ed;
 const CASE_WALL_LIMIT: Duration = Duration::from_secs(30);
 /// How often the runner looks at the workflow.
 const WATCH_INTERVAL: Duration = Duration::from_millis(2);
+/// How long a case's engine may take to close its connections before it is dropped.
+const ENGINE_STOP_LIMIT: Duration = Duration::from_secs(2);
 /// Most worker incarnations in one case (each crash starts one).
 const MAX_INCARNATIONS: u32 = 16;
 /// How long a duplicate delivery may wait for a poll after the workflow closed.
@@ -31,6 +33,10 @@ const DUPLICATE_DRAIN: Duration = Duration::from_secs(2);
 const STICKY_QUEUE_NAME: &str = "<sticky>";
 /// `TASK_QUEUE_KIND_STICKY`.
 const STICKY_KIND: i32 = temporalio_protos::temporal::api::enums::v1::TaskQueueKind::Sticky as i32;
+/// Workflow task failures and timeouts (beyond one per fault) after which a case counts as
+/// stuck: the server retries a failing task forever, so a workflow whose code keeps failing
+/// never ends.
+const MAX_WORKFLOW_TASK_FAILURES: u32 = 3;
 /// Most runs followed through continue-as-new.
 const MAX_RUNS: usize = 100;
 
@@ -175,6 +181,10 @@ pub(crate) async fn run_case(
             message: error.to_string(),
         })?;
 
+    // Each injected workflow task timeout and lost completion may cost one more failure.
+    let mut workflow_task_failures = 0u32;
+    let failure_limit =
+        MAX_WORKFLOW_TASK_FAILURES + u32::try_from(plan.faults.len()).unwrap_or(u32::MAX);
     let virtual_limit = target.execution_timeout + Duration::from_secs(24 * 3600);
     let end = loop {
         tokio::select! {
@@ -189,10 +199,26 @@ pub(crate) async fn run_case(
                     worker = Some(workers.spawn(spawn_for(incarnations)).await?);
                     incarnations += 1;
                 }
-                Some(FaultEvent::WorkflowTaskFailed { cause, message, .. })
-                    if cause.contains("NON_DETERMINISTIC") =>
-                {
-                    break CaseEnd::Nondeterminism(message);
+                Some(FaultEvent::WorkflowTaskFailed { cause, message, .. }) => {
+                    if cause.contains("NON_DETERMINISTIC") {
+                        break CaseEnd::Nondeterminism(message);
+                    }
+                    workflow_task_failures += 1;
+                    if workflow_task_failures >= failure_limit {
+                        break CaseEnd::Stuck(format!(
+                            "workflow tasks failed {workflow_task_failures} times \
+                             (last: {cause}: {message})"
+                        ));
+                    }
+                }
+                Some(FaultEvent::WorkflowTaskTimedOut { attempt, .. }) => {
+                    workflow_task_failures += 1;
+                    if workflow_task_failures >= failure_limit {
+                        break CaseEnd::Stuck(format!(
+                            "workflow tasks failed or timed out {workflow_task_failures} times \
+                             (last: attempt {attempt} timed out)"
+                        ));
+                    }
                 }
                 _ => {}
             },
@@ -233,7 +259,8 @@ pub(crate) async fn run_case(
     for worker in stopping {
         worker.stop().await;
     }
-    engine.stop().await;
+    // A worker that outlived its stop may hold a connection open; the engine does not wait.
+    let _ = tokio::time::timeout(ENGINE_STOP_LIMIT, engine.stop()).await;
     Ok(CaseOutcome {
         plan: plan.clone(),
         end,

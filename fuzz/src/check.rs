@@ -194,7 +194,7 @@ impl Fuzz {
         runtime.block_on(async {
             let replay_engine = replay_engine().await?;
             let judged = self.judge(&replay_engine, plan).await;
-            replay_engine.stop().await;
+            let _ = tokio::time::timeout(Duration::from_secs(2), replay_engine.stop()).await;
             judged
         })
     }
@@ -278,7 +278,7 @@ impl Fuzz {
                 return Err(FuzzError::Config(format!("proptest aborted: {why}")));
             }
         };
-        replay_engine.stop().await;
+        let _ = tokio::time::timeout(Duration::from_secs(2), replay_engine.stop()).await;
         Ok(report(cases_run, failure))
     }
 

@@ -9,8 +9,8 @@
 //! parses back.
 //!
 //! ```no_run
-//! use wfkit_fuzz::{Fuzz, FuzzTarget, Workers, check};
-//! # fn options(_: &wfkit_fuzz::WorkerSpawn) -> Result<temporalio_sdk::WorkerOptions, wfkit_scenarios::WorkerError> { unimplemented!() }
+//! use wfkit_fuzz::{Fuzz, FuzzTarget, WorkerError, WorkerOptions, WorkerSpawn, Workers, check};
+//! # fn options(_: &WorkerSpawn) -> Result<WorkerOptions, WorkerError> { unimplemented!() }
 //! # fn main() -> Result<(), wfkit_fuzz::FuzzError> {
 //! let fuzz = Fuzz::new(
 //!     FuzzTarget::new("BookingSaga", serde_json::json!({"trip": "t-1"})),
@@ -44,3 +44,10 @@ pub use error::FuzzError;
 pub use invariants::{Invariant, InvariantFn, Violation};
 pub use plan::{FaultPlan, PlannedFault};
 pub use target::{FuzzTarget, OptionsFn, SignalSpec, WorkerSpawn, Workers};
+
+/// JSON values for workflow inputs and signals (`wfkit_fuzz::serde_json::json!`).
+pub use serde_json;
+/// What a Rust worker factory returns (re-exported so tests need no extra dependency).
+pub use temporalio_sdk::WorkerOptions;
+/// The error a Rust worker factory may return.
+pub use wfkit_scenarios::WorkerError;

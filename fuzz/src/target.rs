@@ -161,6 +161,8 @@ impl Workers {
             }
             Workers::Command(command) => {
                 let child = tokio::process::Command::new("sh")
+                    // Its own process group, so a crash kills the worker the shell started too.
+                    .process_group(0)
                     .arg("-c")
                     .arg(command)
                     .env("TEMPORAL_ADDRESS", &spawn.address)
@@ -169,6 +171,9 @@ impl Workers {
                     .env("WFKIT_WORKER_IDENTITY", &spawn.identity)
                     .env("WFKIT_WORKER_SEED", spawn.seed.to_string())
                     .stdin(std::process::Stdio::null())
+                    // Its stdout would mix with the fuzzer's report; its stderr (panics, errors)
+                    // is kept.
+                    .stdout(std::process::Stdio::null())
                     .kill_on_drop(true)
                     .spawn()
                     .map_err(|error| failed(format!("`{command}`: {error}")))?;
@@ -201,6 +206,13 @@ impl RunningWorker {
                 let _ = tokio::time::timeout(STOP_LIMIT, worker.stop()).await;
             }
             RunningWorker::Command(mut child) => {
+                if let Some(pid) = child.id() {
+                    // `sh -c` may have started the worker as its child: kill the whole group.
+                    let _ = tokio::process::Command::new("kill")
+                        .args(["-KILL", "--", &format!("-{pid}")])
+                        .status()
+                        .await;
+                }
                 let _ = child.kill().await;
             }
         }

@@ -32,7 +32,11 @@
 //!
 //! Failed iterations are counted (by phase and status label) and do not enter the latency
 //! histograms; `dropped` and `unfinished` starts are counted too, so nothing disappears.
+//!
+//! The generator's own cost is measured too: the process's CPU time over the run
+//! ([`RunResult::generator_cpu`], from [`CpuTime`]; Linux only).
 
+mod cpu;
 mod external;
 mod histogram;
 mod history_latency;
@@ -41,6 +45,7 @@ mod recorder;
 mod result;
 mod series;
 
+pub use cpu::{CpuTime, USER_HZ};
 pub use external::{ExternalRecorder, ExternalRunEnd};
 pub use histogram::{
     EncodedHistogram, LATENCY_HIGHEST_US, LATENCY_LOWEST_US, LATENCY_SIGNIFICANT_DIGITS,

@@ -11,6 +11,7 @@
 //! `--max-p99`, `--min-throughput` and baseline regressions.
 
 mod compare;
+mod generator_cpu;
 mod history_latency;
 mod hlog;
 mod html;
@@ -26,6 +27,7 @@ pub use compare::{
     Better, Comparison, ComparisonRow, DEFAULT_REGRESSION_PCT, MIN_LATENCY_REGRESSION_US,
     Thresholds, Verdict, compare, compare_with_tolerance, evaluate,
 };
+pub use generator_cpu::GeneratorCpuReport;
 pub use history_latency::{HistoryLatencyHistograms, HistoryLatencyReport};
 pub use hlog::{HLOG_FILES, interval_log};
 pub use html::html;

@@ -1,10 +1,12 @@
-"""A worker for `wfkit replay --worker-cmd`: registers the Python scenario workflows on the task
-queue wfkit names, at the address it names, and runs until it is stopped.
+"""A worker for `wfkit replay --worker-cmd` and `wfkit fuzz --worker-cmd`: registers the Python
+scenario workflows on the task queue wfkit names, at the address it names, and runs until it is
+stopped.
 
 With `--version v1|v2|v3|panics` it registers that version of the example workflow
 `py_versioned_booking` (package `versions`) instead of the scenario workflows.
 
-Environment (set by wfkit replay): TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE.
+Environment (set by wfkit): TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE, and for
+`wfkit fuzz` WFKIT_WORKER_IDENTITY (the identity to report, one per worker incarnation).
 
 Usage:
     wfkit replay --histories fixtures/py_versioned_booking \
@@ -51,7 +53,11 @@ async def main(argv: Sequence[str]) -> int:
     if not address or not task_queue:
         print("replay_worker.py: TEMPORAL_ADDRESS and TEMPORAL_TASK_QUEUE must be set", file=sys.stderr)
         return 2
-    client = await Client.connect(address, namespace=os.environ.get("TEMPORAL_NAMESPACE", "default"))
+    client = await Client.connect(
+        address,
+        namespace=os.environ.get("TEMPORAL_NAMESPACE", "default"),
+        identity=os.environ.get("WFKIT_WORKER_IDENTITY") or None,
+    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

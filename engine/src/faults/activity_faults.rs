@@ -10,6 +10,10 @@ use super::plan::{CrashPoint, Fault};
 use crate::activity::{Activity, AttemptOutcome};
 use crate::state::{ExecutionKey, State};
 
+/// The plan position given to a multi-attempt failure carried over from an earlier attempt of
+/// the same activity (it struck already, at its own position).
+const CARRIED_OVER: usize = usize::MAX;
+
 /// Whether the worker that polled gets the attempt it started.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Dispatch {
@@ -46,11 +50,11 @@ impl State {
                     .failing_activities
                     .insert(activity_key.clone(), (left - 1, fault.clone()));
             }
-            strikes.push((usize::MAX, fault));
+            strikes.push((CARRIED_OVER, fault));
         }
         let task = (key.clone(), activity.scheduled_event_id, activity.attempt);
         let mut dispatch = Dispatch::Deliver { twice: false };
-        for (_, fault) in strikes {
+        for (index, fault) in strikes {
             match fault {
                 Fault::ActivityFails {
                     ref error_type,
@@ -59,7 +63,15 @@ impl State {
                     attempts,
                     ..
                 } => {
-                    if attempts > 1 && !self.faults.failing_activities.contains_key(&activity_key) {
+                    // Only the attempt the plan names starts the run of failing attempts: a
+                    // carried-over failure starting it again would fail every later attempt.
+                    // Two runs of one activity overlap into the longer one.
+                    let left = self
+                        .faults
+                        .failing_activities
+                        .get(&activity_key)
+                        .map_or(0, |(left, _)| *left);
+                    if index != CARRIED_OVER && attempts.saturating_sub(1) > left {
                         self.faults
                             .failing_activities
                             .insert(activity_key.clone(), (attempts - 1, fault.clone()));

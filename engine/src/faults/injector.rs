@@ -93,10 +93,22 @@ impl FaultState {
         self.activity_tasks
     }
 
+    /// Workflow task completions accepted so far.
+    pub(crate) fn accepted_workflow_tasks(&self) -> u32 {
+        self.workflow_tasks
+    }
+
     /// Counts one more accepted workflow task completion and returns its number.
     pub(crate) fn next_workflow_task(&mut self) -> u32 {
         self.workflow_tasks = self.workflow_tasks.saturating_add(1);
         self.workflow_tasks
+    }
+
+    /// The plan position of the first fault still waiting that `strikes` selects.
+    pub(crate) fn first(&self, strikes: impl Fn(&Fault) -> bool) -> Option<usize> {
+        self.plan
+            .iter()
+            .position(|entry| entry.as_ref().is_some_and(&strikes))
     }
 
     /// Removes and returns (with their plan positions) the faults `strikes` selects.

@@ -59,7 +59,9 @@ pub enum Fault {
     /// The worker's completion never arrives: the task times out (start-to-close) and is
     /// retried; the worker sees NOT_FOUND.
     WorkflowTaskTimesOut {
-        /// Which workflow task completion.
+        /// Which workflow task completion: the one that would be accepted as this number. A
+        /// completion that times out is not accepted, so the retried task's completion has the
+        /// same number (and a second fault with it times that one out too).
         workflow_task: u32,
     },
     /// The worker crashes: its in-flight tasks are abandoned (they time out), sticky runs go
@@ -130,6 +132,13 @@ pub enum FaultEvent {
         cause: String,
         /// The failure message.
         message: String,
+    },
+    /// A workflow task timed out (start-to-close): a worker never answered it.
+    WorkflowTaskTimedOut {
+        /// The workflow id.
+        workflow_id: String,
+        /// The attempt that timed out.
+        attempt: i32,
     },
     /// A signal fault delivered signal `name` (or could not: the workflow was closed).
     SignalDelivered {

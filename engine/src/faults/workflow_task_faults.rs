@@ -12,6 +12,8 @@ use crate::state::{ExecutionKey, State};
 impl State {
     /// A completion for workflow task (`scheduled_event_id`, `attempt`) arrived. Counts it and
     /// returns its number, or NOT_FOUND when the task is lost or a fault makes it time out.
+    /// A completion that times out is not accepted, so it does not count: the retried task's
+    /// completion takes its number, and the faults placed after that number strike after it.
     pub(crate) fn workflow_task_completion_arrived(
         &mut self,
         key: &ExecutionKey,
@@ -23,16 +25,18 @@ impl State {
             return Err(task_not_found());
         }
         self.running_workflow_task(key, scheduled_event_id, attempt)?;
-        let n = self.faults.next_workflow_task();
-        let timed_out = self.faults.take(|fault| {
-            matches!(fault, Fault::WorkflowTaskTimesOut { workflow_task } if *workflow_task == n)
-        });
-        if !timed_out.is_empty() {
+        let n = self.faults.accepted_workflow_tasks().saturating_add(1);
+        // One timeout per arrival: two faults naming the same completion time it out twice.
+        let timed_out = self.faults.first(
+            |fault| matches!(fault, Fault::WorkflowTaskTimesOut { workflow_task } if *workflow_task == n),
+        );
+        if let Some(index) = timed_out {
+            self.faults.take_at(index);
             self.faults.lost_workflow_tasks.insert(task);
             self.timer_wake.notify_one();
             return Err(task_not_found());
         }
-        Ok(n)
+        Ok(self.faults.next_workflow_task())
     }
 
     /// True when the reply to a workflow task answer (completed or failed) must be NOT_FOUND

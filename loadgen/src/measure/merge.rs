@@ -11,10 +11,10 @@ use crate::LoadgenError;
 /// The most results one merge accepts.
 pub const MAX_MERGE_INPUTS: usize = 1_000;
 
-/// Merges `results` into one. The first result's configuration is kept; the target rate is
-/// the sum of the targets (when every result has one); the run counts as interrupted if any
-/// part was. Series are aligned on each run's own start, so processes should be started
-/// together (as a distributed load test does).
+/// Merges `results` into one. The first result's configuration is kept; the target rate and
+/// the generators' CPU time are sums (when every result has them); the run counts as
+/// interrupted if any part was. Series are aligned on each run's own start, so processes
+/// should be started together (as a distributed load test does).
 pub fn merge(results: &[RunResult]) -> Result<RunResult, LoadgenError> {
     let (first, rest) = results.split_first().ok_or_else(|| LoadgenError::Merge {
         reason: "no results given".to_owned(),
@@ -36,6 +36,10 @@ pub fn merge(results: &[RunResult]) -> Result<RunResult, LoadgenError> {
         merged.interrupted |= other.interrupted;
         merged.target_rate_per_s = match (merged.target_rate_per_s, other.target_rate_per_s) {
             (Some(mine), Some(theirs)) => Some(mine + theirs),
+            _ => None,
+        };
+        merged.generator_cpu = match (merged.generator_cpu, other.generator_cpu) {
+            (Some(mine), Some(theirs)) => Some(mine.plus(theirs)),
             _ => None,
         };
         if merged.correction_interval_us != other.correction_interval_us {

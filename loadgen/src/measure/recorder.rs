@@ -1,9 +1,12 @@
 //! The live recorder every iteration of a run reports to. Pure bookkeeping: offsets come in as
-//! durations since the run's start, so it reads no clock and is easy to test.
+//! durations since the run's start, so it reads no clock and is easy to test. The one reading
+//! it takes is the process's CPU time, at `new` and at `finish`: both the executor and
+//! external drivers create the recorder when the run starts, so this covers every kind of run.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
 
+use super::cpu::CpuTime;
 use super::histogram::{duration_us, record_duration};
 use super::result::{
     ErrorCount, LatencyHistograms, MAX_ERROR_LABELS, MAX_STATUS_CHARS, OTHER_STATUS, Phase,
@@ -34,6 +37,8 @@ pub(crate) struct Recorder {
     completion: CompletionRecorder,
     /// The first internal error (a histogram that would not encode); reported by `finish`.
     fault: Option<LoadgenError>,
+    /// The process's CPU time when the run started.
+    cpu_at_start: Option<CpuTime>,
 }
 
 impl Recorder {
@@ -46,6 +51,7 @@ impl Recorder {
             intended: IntendedSeries::default(),
             completion: CompletionRecorder::new(),
             fault: None,
+            cpu_at_start: CpuTime::of_process(),
         }
     }
 
@@ -141,6 +147,10 @@ impl Recorder {
         if let Some(fault) = self.fault {
             return Err(fault);
         }
+        let generator_cpu = self
+            .cpu_at_start
+            .zip(CpuTime::of_process())
+            .map(|(start, end)| end.since(start));
         let mut histograms = self.histograms;
         let mut by_completion = self.completion.finish(end.elapsed)?;
         let mut correction_interval_us = None;
@@ -184,6 +194,7 @@ impl Recorder {
             histograms,
             by_intended: self.intended,
             by_completion,
+            generator_cpu,
         })
     }
 }

@@ -5,6 +5,7 @@ use std::time::Duration;
 use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
 
+use super::cpu::CpuTime;
 use super::histogram::{Percentiles, latency_histogram};
 use super::series::{CompletionSeries, IntendedSeries};
 use crate::model::{LoadModel, StopCondition};
@@ -159,6 +160,10 @@ pub struct RunResult {
     pub by_intended: IntendedSeries,
     /// Completions and histograms by completion time.
     pub by_completion: CompletionSeries,
+    /// CPU time the load generator process used from the run's setup to its end (drain
+    /// included): the whole process, so an engine or worker running in it counts too. Summed
+    /// over merged processes; `None` when unknown (not Linux, or a merged part without it).
+    pub generator_cpu: Option<CpuTime>,
 }
 
 impl RunResult {

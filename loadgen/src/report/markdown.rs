@@ -47,6 +47,11 @@ pub fn markdown(
         throughput.issued_per_s,
         throughput.completed_per_s
     );
+    if let Some(cpu) = &report.generator_cpu {
+        text.push_str("## Load generator CPU\n\n");
+        text.push_str(&cpu.markdown());
+        text.push('\n');
+    }
     text.push_str("## Latency (ms)\n\n");
     text.push_str(&latency_table(report));
     text.push('\n');

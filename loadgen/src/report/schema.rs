@@ -36,7 +36,9 @@
 //!     "workflow_task_schedule_to_start_us": {percentiles},
 //!     "activity_schedule_to_start_us": {percentiles},
 //!     "histograms": { "workflow_task_schedule_to_start_us",
-//!                     "activity_schedule_to_start_us" } }
+//!                     "activity_schedule_to_start_us" } },
+//!   "generator_cpu": { "cpu_time_ms", "user_time_ms",         (optional: Linux)
+//!                      "system_time_ms", "cpu_ms_per_1000_starts" }
 //! }
 //! ```
 //!
@@ -50,6 +52,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
+use super::generator_cpu::GeneratorCpuReport;
 use super::history_latency::{HistoryLatencyReport, merge_history_latency};
 use crate::LoadgenError;
 use crate::measure::{
@@ -87,6 +90,10 @@ pub struct Report {
     /// still read.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history_latency: Option<HistoryLatencyReport>,
+    /// The load generator's own CPU time over the run (Linux; summed over merged processes).
+    /// Added in schema version 1 as an optional field: reports without it still read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generator_cpu: Option<GeneratorCpuReport>,
 }
 
 /// Run metadata.
@@ -330,6 +337,9 @@ impl Report {
                 schedule_lag_us: EncodedHistogram::encode(&histograms.schedule_lag_us)?,
             },
             history_latency: None,
+            generator_cpu: result
+                .generator_cpu
+                .map(|cpu| GeneratorCpuReport::of(cpu, result.counts.issued)),
         })
     }
 
@@ -388,6 +398,10 @@ impl Report {
             histograms,
             by_intended: self.series.by_intended.clone(),
             by_completion,
+            generator_cpu: self
+                .generator_cpu
+                .as_ref()
+                .map(GeneratorCpuReport::to_cpu_time),
         })
     }
 
