@@ -562,6 +562,22 @@ fn write_report(
             p99(&history.activity_schedule_to_start_us)
         );
     }
+    if let Some(cpu) = &report.generator_cpu {
+        // In embedded mode the process also runs the engine and the worker: say so.
+        outln!(
+            "generator CPU {} ms ({} per 1,000 starts){}",
+            cpu.cpu_time_ms,
+            cpu.cpu_ms_per_1000_starts
+                .map(|ms| format!("{ms:.1} ms"))
+                .unwrap_or_else(|| "none".to_owned()),
+            match (setup.connect.is_none(), setup.worker_queue.is_some()) {
+                (true, true) => ", including the in-process engine and worker",
+                (true, false) => ", including the in-process engine",
+                (false, true) => ", including the in-process worker",
+                (false, false) => "",
+            }
+        );
+    }
     for error in &report.errors {
         outln!(
             "errors: {} {} × {}",

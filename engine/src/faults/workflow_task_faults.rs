@@ -10,10 +10,10 @@ use crate::execution::BufferedEvent;
 use crate::state::{ExecutionKey, State};
 
 impl State {
-    /// A completion for workflow task (`scheduled_event_id`, `attempt`) arrived. Counts it and
-    /// returns its number, or NOT_FOUND when the task is lost or a fault makes it time out.
-    /// A completion that times out is not accepted, so it does not count: the retried task's
-    /// completion takes its number, and the faults placed after that number strike after it.
+    /// A completion for workflow task (`scheduled_event_id`, `attempt`) arrived. Returns the
+    /// number it gets if it is accepted, or NOT_FOUND when the task is lost or a fault makes it
+    /// time out. Only an accepted completion counts ([`State::workflow_task_accepted`]): one
+    /// that times out, or that the server fails, leaves its number to the next one.
     pub(crate) fn workflow_task_completion_arrived(
         &mut self,
         key: &ExecutionKey,
@@ -36,7 +36,15 @@ impl State {
             self.timer_wake.notify_one();
             return Err(task_not_found());
         }
-        Ok(self.faults.next_workflow_task())
+        Ok(n)
+    }
+
+    /// Completion number `n` was accepted: counts it and applies what follows it. Returns true
+    /// when the reply to the worker is lost.
+    pub(crate) fn workflow_task_accepted(&mut self, n: u32, identity: &str) -> bool {
+        let counted = self.faults.next_workflow_task();
+        debug_assert_eq!(counted, n, "accepted completions are counted in order");
+        self.workflow_task_completed_faults(n, identity)
     }
 
     /// True when the reply to a workflow task answer (completed or failed) must be NOT_FOUND
@@ -56,7 +64,7 @@ impl State {
 
     /// Applies what follows the accepted completion number `n` by `identity`. Returns true
     /// when the reply to the worker is lost.
-    pub(crate) fn workflow_task_completed_faults(&mut self, n: u32, identity: &str) -> bool {
+    fn workflow_task_completed_faults(&mut self, n: u32, identity: &str) -> bool {
         let strikes = self.faults.take(|fault| match fault {
             Fault::WorkflowTaskResponseLost { workflow_task } => *workflow_task == n,
             Fault::EngineRestart {

@@ -39,7 +39,7 @@ impl Frontend {
             token.attempt,
         )?;
         state.complete_workflow_task(&key, token.scheduled_event_id, token.attempt, request)?;
-        if state.workflow_task_completed_faults(n, &identity) {
+        if state.workflow_task_accepted(n, &identity) {
             return Err(EngineError::Unavailable(
                 "injected fault: the reply to this workflow task completion was lost".to_string(),
             ));
