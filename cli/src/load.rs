@@ -23,8 +23,8 @@ use wfkit_loadgen::temporal::{
     sample_latencies,
 };
 use wfkit_loadgen::{RunOptions, RunResult, interrupt_pair, run_load};
+use wfkit_scenarios::BackgroundWorker;
 use wfkit_scenarios::load::{LoadParams, LoadScenario, load_worker_options, load_workflow};
-use wfkit_scenarios::{BackgroundWorker, ServerTarget};
 
 use crate::exit::{Outcome, outln};
 
@@ -297,14 +297,8 @@ fn setup(args: &LoadArgs) -> anyhow::Result<Setup> {
         None
     } else {
         let options = args.connect.to_options();
-        let tls = options
-            .effective_tls()
-            .with_context(|| format!("--address {}", options.address))?;
-        if worker_queue.is_some() && (tls.is_some() || options.api_key.is_some()) {
-            bail!(
-                "the built-in load worker connects without TLS or API key: run the load workflows with a worker of your own on --task-queue and pass --no-worker"
-            );
-        }
+        // Bad TLS files are reported before anything starts.
+        crate::worker_target::worker_target(&options)?;
         Some(options)
     };
     Ok(Setup {
@@ -399,7 +393,7 @@ async fn execute(setup: Setup) -> anyhow::Result<bool> {
             let owned = queue.clone();
             Some(
                 BackgroundWorker::start_with(
-                    &ServerTarget::new(connect.address.clone(), connect.namespace.clone()),
+                    &crate::worker_target::worker_target(&connect)?,
                     queue,
                     move || load_worker_options(&owned),
                 )

@@ -18,6 +18,7 @@ mod replay;
 mod report;
 mod serve;
 mod worker;
+mod worker_target;
 
 use clap::{Parser, Subcommand};
 

@@ -3,19 +3,16 @@
 //! example, until Ctrl-C or SIGTERM.
 
 use anyhow::Context;
-use wfkit_scenarios::{BackgroundWorker, ServerTarget};
+use wfkit_scenarios::BackgroundWorker;
 
 use crate::exit::{Outcome, outln};
 
 /// Arguments of `wfkit worker`.
 #[derive(Debug, clap::Args)]
 pub(crate) struct WorkerArgs {
-    /// Temporal frontend to poll.
-    #[arg(long, env = "TEMPORAL_ADDRESS", default_value = "127.0.0.1:7233")]
-    address: String,
-    /// Namespace.
-    #[arg(long, env = "TEMPORAL_NAMESPACE", default_value = "default")]
-    namespace: String,
+    /// The Temporal frontend to poll: address, namespace, TLS, API key.
+    #[command(flatten)]
+    connect: wfkit_cluster::ConnectArgs,
     /// Task queue to poll.
     #[arg(long, env = "TEMPORAL_TASK_QUEUE", default_value = "wfkit-scenarios")]
     task_queue: String,
@@ -42,7 +39,7 @@ pub(crate) fn run(args: &WorkerArgs) -> Outcome {
         }
         let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
         runtime.block_on(async {
-            let target = ServerTarget::new(args.address.clone(), args.namespace.clone());
+            let target = crate::worker_target::worker_target(&args.connect.to_options())?;
             let queue = args.task_queue.clone();
             let version = args.booking_version.clone();
             let identity = args.identity.clone();
@@ -64,12 +61,12 @@ pub(crate) fn run(args: &WorkerArgs) -> Outcome {
                 Ok(options)
             })
             .await
-            .with_context(|| format!("cannot start the worker against {}", args.address))?;
+            .with_context(|| format!("cannot start the worker against {}", args.connect.address))?;
             outln!(
                 "wfkit worker polling {} on {} (namespace {})",
                 args.task_queue,
-                args.address,
-                args.namespace
+                args.connect.address,
+                args.connect.namespace
             );
             let mut terminate =
                 tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())

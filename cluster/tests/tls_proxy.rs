@@ -6,15 +6,8 @@ mod common;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use anyhow::{Context as _, Result};
-use rustls_pki_types::pem::PemObject as _;
-use rustls_pki_types::{CertificateDer, PrivateKeyDer};
-use tokio::net::{TcpListener, TcpStream};
-use tokio_rustls::TlsAcceptor;
-use tokio_rustls::rustls::server::WebPkiClientVerifier;
-use tokio_rustls::rustls::{RootCertStore, ServerConfig};
 use wfkit_cluster::{ConnectOptions, PullOptions, TlsOptions, connect, pull_histories};
 use wfkit_devserver::DevServer;
 
@@ -26,50 +19,8 @@ fn data(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// Accepts TLS on a free loopback port and forwards the plaintext to `upstream`; with
-/// `require_client_cert`, only clients presenting a certificate signed by the test CA get in.
-/// The accept loop ends with the test's runtime.
 async fn start_tls_proxy(upstream: String, require_client_cert: bool) -> Result<SocketAddr> {
-    let provider = Arc::new(tokio_rustls::rustls::crypto::ring::default_provider());
-    let certs =
-        CertificateDer::pem_file_iter(data("server-cert.pem"))?.collect::<Result<Vec<_>, _>>()?;
-    let key = PrivateKeyDer::from_pem_file(data("server-key.pem"))?;
-    let builder = ServerConfig::builder_with_provider(Arc::clone(&provider))
-        .with_safe_default_protocol_versions()?;
-    let mut config = if require_client_cert {
-        let mut roots = RootCertStore::empty();
-        roots.add(CertificateDer::from_pem_file(data("ca.pem"))?)?;
-        let verifier =
-            WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider).build()?;
-        builder
-            .with_client_cert_verifier(verifier)
-            .with_single_cert(certs, key)?
-    } else {
-        builder.with_no_client_auth().with_single_cert(certs, key)?
-    };
-    // gRPC clients insist on HTTP/2 being negotiated.
-    config.alpn_protocols = vec![b"h2".to_vec()];
-    let acceptor = TlsAcceptor::from(Arc::new(config));
-
-    let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
-    let address = listener.local_addr()?;
-    tokio::spawn(async move {
-        while let Ok((tcp, _)) = listener.accept().await {
-            let acceptor = acceptor.clone();
-            let upstream = upstream.clone();
-            tokio::spawn(async move {
-                // A refused handshake just closes the connection: that is what the client sees.
-                let Ok(mut tls) = acceptor.accept(tcp).await else {
-                    return;
-                };
-                let Ok(mut plain) = TcpStream::connect(&upstream).await else {
-                    return;
-                };
-                let _ = tokio::io::copy_bidirectional(&mut tls, &mut plain).await;
-            });
-        }
-    });
-    Ok(address)
+    Ok(wfkit_devserver::start_tls_proxy(upstream, &data(""), require_client_cert).await?)
 }
 
 fn tls_options(proxy: SocketAddr, client_cert: bool, server_name: &str) -> ConnectOptions {

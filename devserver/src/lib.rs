@@ -27,8 +27,10 @@ mod output_tail;
 mod ports;
 mod readiness;
 mod server;
+mod tls_proxy;
 
 pub use binary::{TEMPORAL_BIN_ENV, find_temporal_binary, find_workspace_root};
 pub use error::DevServerError;
 pub use options::{DEFAULT_NAMESPACE, DevServerOptions};
 pub use server::DevServer;
+pub use tls_proxy::{TlsProxyError, start_tls_proxy};

@@ -2,7 +2,9 @@
 
 use std::time::Duration;
 
-use temporalio_client::{Client, ClientOptions, Connection, ConnectionOptions, Url};
+use temporalio_client::{
+    Client, ClientOptions, ClientTlsOptions, Connection, ConnectionOptions, TlsOptions, Url,
+};
 
 use crate::error::ConnectError;
 
@@ -16,12 +18,48 @@ pub const CLIENT_IDENTITY: &str = "wfkit-scenarios";
 
 /// Where a Temporal frontend lives: `address` is `host:port` (as printed by
 /// `temporal server start-dev`) or a full `http://` / `https://` URL.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct ServerTarget {
     /// `host:port`, or a URL with a scheme.
     pub address: String,
     /// The namespace workflows run in.
     pub namespace: String,
+    /// TLS settings; `None`: plaintext.
+    pub tls: Option<WorkerTls>,
+    /// Sent as `authorization: Bearer <key>` (Temporal Cloud).
+    pub api_key: Option<String>,
+}
+
+impl std::fmt::Debug for ServerTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerTarget")
+            .field("address", &self.address)
+            .field("namespace", &self.namespace)
+            .field("tls", &self.tls)
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+/// TLS for a worker or client connection, with the PEM contents already read.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct WorkerTls {
+    /// The CA that signed the server's certificate (`None`: the system's roots).
+    pub server_ca_pem: Option<Vec<u8>>,
+    /// The name to verify the server's certificate against (`None`: the address's host).
+    pub server_name: Option<String>,
+    /// Client certificate and private key, for mutual TLS.
+    pub client_cert_and_key_pem: Option<(Vec<u8>, Vec<u8>)>,
+}
+
+impl std::fmt::Debug for WorkerTls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkerTls")
+            .field("server_ca", &self.server_ca_pem.as_ref().map(Vec::len))
+            .field("server_name", &self.server_name)
+            .field("client_cert", &self.client_cert_and_key_pem.is_some())
+            .finish()
+    }
 }
 
 impl ServerTarget {
@@ -31,7 +69,23 @@ impl ServerTarget {
         Self {
             address: address.into(),
             namespace: namespace.into(),
+            tls: None,
+            api_key: None,
         }
+    }
+
+    /// The same target over TLS.
+    #[must_use]
+    pub fn with_tls(mut self, tls: WorkerTls) -> Self {
+        self.tls = Some(tls);
+        self
+    }
+
+    /// The same target with an API key.
+    #[must_use]
+    pub fn with_api_key(mut self, api_key: impl Into<String>) -> Self {
+        self.api_key = Some(api_key.into());
+        self
     }
 
     /// The frontend URL: `address` as given if it has a scheme, otherwise `http://{address}`.
@@ -45,6 +99,8 @@ impl ServerTarget {
         }
         let with_scheme = if trimmed.contains("://") {
             trimmed.to_owned()
+        } else if self.tls.is_some() {
+            format!("https://{trimmed}")
         } else {
             format!("http://{trimmed}")
         };
@@ -56,9 +112,25 @@ impl ServerTarget {
 
     /// Connects the official client and binds it to the namespace.
     pub async fn connect(&self) -> Result<Client, ConnectError> {
+        let tls = self.tls.as_ref().map(|tls| {
+            TlsOptions::builder()
+                .maybe_server_root_ca_cert(tls.server_ca_pem.clone())
+                .maybe_domain(tls.server_name.clone())
+                .maybe_client_tls_options(tls.client_cert_and_key_pem.as_ref().map(
+                    |(cert, key)| {
+                        ClientTlsOptions::builder()
+                            .client_cert(cert.clone())
+                            .client_private_key(key.clone())
+                            .build()
+                    },
+                ))
+                .build()
+        });
         let options = ConnectionOptions::new(self.url()?)
             .identity(CLIENT_IDENTITY)
             .connect_timeout(Duration::from_millis(CONNECT_TIMEOUT_MS))
+            .maybe_tls_options(tls)
+            .maybe_api_key(self.api_key.clone())
             .build();
         let connection =
             Connection::connect(options)

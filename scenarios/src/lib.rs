@@ -53,7 +53,7 @@ pub mod worker;
 pub mod workflows;
 
 pub use checks::{CheckFailure, HistoryCheck, verify_all};
-pub use connect::{ServerTarget, connect};
+pub use connect::{ServerTarget, WorkerTls, connect};
 pub use driver::{ScenarioOutcome, run_scenario, run_scenario_within, signal_json};
 pub use error::{ConnectError, OutcomeError, ScenarioError, WorkerError};
 pub use outcome::{FailureKind, FailureSummary, Outcome, outcome_from_history};
