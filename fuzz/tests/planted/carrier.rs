@@ -4,6 +4,13 @@
 //! a workflow replayed on another worker, or after its cache entry is evicted, picks another
 //! carrier than the history recorded. The corrected version uses the workflow's deterministic
 //! `ctx.random()`.
+//!
+//! Why not the wall clock: a case runs in virtual time and takes milliseconds of real time, so
+//! `SystemTime::now()` read on first execution and again on replay is the same to the second,
+//! and a branch on it would diverge only by chance, not reproducibly from a seed. The
+//! generator here is seeded per worker incarnation (`WorkerSpawn::seed`), so the bug shows
+//! exactly when a run is re-executed on another worker or after its cache entry is dropped, as
+//! a wall-clock read shows it when a crash makes a worker replay hours later.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
