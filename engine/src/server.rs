@@ -185,8 +185,8 @@ async fn restart_on_request(
             _ = shutdown.wait_for(|stop| *stop) => return,
         }
         let old = server.lock().unwrap_or_else(|p| p.into_inner()).take();
-        // Waiting long polls give up, so the graceful stop can close every connection.
-        shared.server_epoch.send_modify(|epoch| *epoch += 1);
+        // The fault already ended the waiting long polls (`State::restart_engine`), so the
+        // graceful stop can close every connection.
         if let Some(mut old) = old {
             let _ = old.restart.send(true);
             if tokio::time::timeout(RESTART_DRAIN, &mut old.task)

@@ -45,9 +45,6 @@ pub(crate) struct Shared {
     pub(crate) timer_wake: Arc<Notify>,
     /// Injected stalls: RPCs wait while one is in force.
     pub(crate) stall: crate::stall::Stall,
-    /// Bumped when the server restarts (a fault): waiting long polls give up with UNAVAILABLE,
-    /// so that the old server can close its connections.
-    pub(crate) server_epoch: tokio::sync::watch::Sender<u64>,
 }
 
 impl Shared {
@@ -62,16 +59,7 @@ impl Shared {
             config,
             timer_wake,
             stall: crate::stall::Stall::default(),
-            server_epoch: tokio::sync::watch::channel(0).0,
         })
-    }
-
-    /// Resolves once the server restarts after this call.
-    pub(crate) fn restarted(&self) -> impl std::future::Future<Output = ()> + use<> {
-        let mut epoch = self.server_epoch.subscribe();
-        async move {
-            let _ = epoch.changed().await;
-        }
     }
 
     /// Locks the state. A handler that panicked while holding the lock left the state as it was

@@ -126,17 +126,14 @@ impl Workers {
     /// Starts one incarnation, trying again for a while when the engine does not answer (it
     /// may be restarting).
     pub(crate) async fn spawn(&self, spawn: WorkerSpawn) -> Result<RunningWorker, FuzzError> {
-        let mut tries = 1;
-        loop {
-            match self.spawn_once(spawn.clone()).await {
-                Err(error) if tries < SPAWN_TRIES => {
-                    tries += 1;
-                    let _ = error;
-                    tokio::time::sleep(SPAWN_PAUSE).await;
-                }
-                result => return result,
+        for _ in 1..SPAWN_TRIES {
+            if let Ok(worker) = self.spawn_once(spawn.clone()).await {
+                return Ok(worker);
             }
+            tokio::time::sleep(SPAWN_PAUSE).await;
         }
+        // The last try's error is the one reported.
+        self.spawn_once(spawn).await
     }
 
     async fn spawn_once(&self, spawn: WorkerSpawn) -> Result<RunningWorker, FuzzError> {

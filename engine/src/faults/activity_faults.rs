@@ -149,13 +149,22 @@ impl State {
 
     /// True when an open attempt is lost: time may skip to its timeout.
     pub(crate) fn activity_lost(&self, key: &ExecutionKey, activity: &Activity) -> bool {
+        self.activity_attempt_lost(key, activity.scheduled_event_id, activity.attempt)
+    }
+
+    /// True when attempt `attempt` of the activity scheduled at `scheduled_event_id` is lost:
+    /// the worker's answers and heartbeats get NOT_FOUND.
+    pub(crate) fn activity_attempt_lost(
+        &self,
+        key: &ExecutionKey,
+        scheduled_event_id: i64,
+        attempt: i32,
+    ) -> bool {
         !self.faults.activity_fates.is_empty()
             && matches!(
-                self.faults.activity_fates.get(&(
-                    key.clone(),
-                    activity.scheduled_event_id,
-                    activity.attempt
-                )),
+                self.faults
+                    .activity_fates
+                    .get(&(key.clone(), scheduled_event_id, attempt)),
                 Some(ActivityFate::Lost)
             )
     }

@@ -37,6 +37,11 @@ impl State {
     pub(crate) fn restart_engine(&mut self) {
         self.drop_in_flight(|_| true);
         self.faults.restarts += 1;
+        // Waiting polls and history waits look again, see the restart and end.
+        self.matching.wake_all();
+        for execution in self.executions.values() {
+            execution.changed.notify_waiters();
+        }
         self.faults.restart.notify_one();
         self.timer_wake.notify_one();
     }

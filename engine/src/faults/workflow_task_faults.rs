@@ -20,8 +20,7 @@ impl State {
         scheduled_event_id: i64,
         attempt: i32,
     ) -> Result<u32, EngineError> {
-        let task = (key.clone(), scheduled_event_id, attempt);
-        if self.faults.lost_workflow_tasks.contains(&task) {
+        if self.workflow_task_answer_lost(key, scheduled_event_id, attempt) {
             return Err(task_not_found());
         }
         self.running_workflow_task(key, scheduled_event_id, attempt)?;
@@ -32,7 +31,9 @@ impl State {
         );
         if let Some(index) = timed_out {
             self.faults.take_at(index);
-            self.faults.lost_workflow_tasks.insert(task);
+            self.faults
+                .lost_workflow_tasks
+                .insert((key.clone(), scheduled_event_id, attempt));
             self.timer_wake.notify_one();
             return Err(task_not_found());
         }

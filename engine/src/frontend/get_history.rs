@@ -27,9 +27,16 @@ impl Frontend {
             _ => DEFAULT_PAGE_SIZE,
         };
         let deadline = tokio::time::Instant::now() + self.shared.config.history_long_poll_timeout;
+        let restarts = self.shared.lock().faults.restarts;
         loop {
             let notified = {
                 let state = self.shared.lock();
+                // An engine restart (an injected fault) ends the waits that began before it.
+                if state.faults.restarts != restarts {
+                    return Err(EngineError::Unavailable(
+                        "the engine restarted (injected fault)".to_string(),
+                    ));
+                }
                 let key = state.resolve(
                     &request.namespace,
                     &execution.workflow_id,
@@ -69,9 +76,6 @@ impl Frontend {
             };
             tokio::select! {
                 _ = notified => {}
-                () = self.shared.restarted() => return Err(EngineError::Unavailable(
-                    "the engine restarted (injected fault)".to_string(),
-                )),
                 _ = tokio::time::sleep_until(deadline) => {
                     // Nothing new yet: an empty page that lets the client poll again.
                     let token = if close_only { Vec::new() } else { first_event_id.max(1).to_string().into_bytes() };

@@ -9,9 +9,10 @@ use crate::matching::{QueueKey, QueueKind};
 use crate::state::State;
 
 impl Frontend {
-    /// Validates the polled queue and the namespace, then (unless `identity` crashed) calls `take` under the state lock each
-    /// time the queue may have work, until it returns a response or the long poll expires
-    /// (`Ok(None)`: the caller answers with an empty response, as the real server does).
+    /// Validates the polled queue and the namespace, then (unless `identity` crashed) calls
+    /// `take` under the state lock each time the queue may have work, until it returns a
+    /// response or the long poll expires (`Ok(None)`: the caller answers with an empty
+    /// response, as the real server does).
     pub(crate) async fn long_poll<R>(
         &self,
         identity: &str,
@@ -37,55 +38,45 @@ impl Frontend {
             kind,
         };
         let deadline = tokio::time::Instant::now() + self.shared.config.long_poll_timeout;
-        let restarted = self.shared.restarted();
-        tokio::pin!(restarted);
         loop {
             let notified = {
                 let mut state = self.shared.lock();
+                // An engine restart (an injected fault) ends the polls that began before it:
+                // their connections are about to drop, and a task sent into one would be lost.
                 if state.faults.restarts != restarts {
                     return Err(EngineError::Unavailable(
                         "the engine restarted (injected fault)".to_string(),
                     ));
                 }
-                // A worker that crashed (an injected fault) gets nothing more.
                 if state.faults.is_crashed(identity) {
-                    return Ok(None);
+                    None
+                } else {
+                    if let Some(response) = take(&mut state, &queue) {
+                        return Ok(Some(response));
+                    }
+                    // Registered before the lock is released, so a task queued in between
+                    // still wakes this poll.
+                    let mut notified = Box::pin(state.matching.notifier(&queue).notified_owned());
+                    notified.as_mut().enable();
+                    Some(notified)
                 }
-                if let Some(response) = take(&mut state, &queue) {
-                    return Ok(Some(response));
-                }
-                // Registered before the lock is released, so a task queued in between still
-                // wakes this poll.
-                let mut notified = Box::pin(state.matching.notifier(&queue).notified_owned());
-                notified.as_mut().enable();
-                notified
+            };
+            let Some(notified) = notified else {
+                // A worker that crashed (an injected fault) gets nothing more; the short wait
+                // keeps one that still polls (an in-process worker winding down) from spinning.
+                tokio::time::sleep(CRASHED_POLL_DELAY).await;
+                return Ok(None);
             };
             tokio::select! {
                 _ = notified => {}
                 _ = tokio::time::sleep_until(deadline) => return Ok(None),
-                () = &mut restarted => return Err(EngineError::Unavailable(
-                    "the engine restarted (injected fault)".to_string(),
-                )),
             }
         }
     }
 }
 
-/// How long a crashed worker's poll waits before its empty answer: a crashed worker that still
-/// polls (an in-process worker winding down) must not spin.
+/// How long a crashed worker's poll waits before its empty answer.
 const CRASHED_POLL_DELAY: std::time::Duration = std::time::Duration::from_millis(50);
-
-impl Frontend {
-    /// True (after a short wait) when `identity` belongs to a worker a fault crashed: it gets
-    /// no more tasks.
-    pub(crate) async fn crashed_poller(&self, identity: &str) -> bool {
-        if !self.shared.lock().faults.is_crashed(identity) {
-            return false;
-        }
-        tokio::time::sleep(CRASHED_POLL_DELAY).await;
-        true
-    }
-}
 
 /// The poller of a request, for the started events.
 pub(crate) fn poller(

@@ -22,9 +22,6 @@ impl Frontend {
         &self,
         request: PollActivityTaskQueueRequest,
     ) -> Result<PollActivityTaskQueueResponse, EngineError> {
-        if self.crashed_poller(&request.identity).await {
-            return Ok(PollActivityTaskQueueResponse::default());
-        }
         let response = self
             .long_poll(
                 &request.identity,

@@ -24,9 +24,6 @@ impl Frontend {
         &self,
         request: PollWorkflowTaskQueueRequest,
     ) -> Result<PollWorkflowTaskQueueResponse, EngineError> {
-        if self.crashed_poller(&request.identity).await {
-            return Ok(PollWorkflowTaskQueueResponse::default());
-        }
         let response = self
             .long_poll(
                 &request.identity,

@@ -78,13 +78,7 @@ impl Frontend {
     ) -> Result<RecordActivityTaskHeartbeatResponse, EngineError> {
         let mut state = self.shared.lock();
         let (key, scheduled_event_id, attempt) = running_attempt(&state, &request.task_token)?;
-        if matches!(
-            state
-                .faults
-                .activity_fates
-                .get(&(key.clone(), scheduled_event_id, attempt)),
-            Some(ActivityFate::Lost)
-        ) {
+        if state.activity_attempt_lost(&key, scheduled_event_id, attempt) {
             return Err(activity_not_found());
         }
         let now = state.now();
