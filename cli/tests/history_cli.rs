@@ -13,7 +13,7 @@ fn wfkit(args: &[&str]) -> Output {
 
 fn public(relative: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/public-histories")
+        .join("../fixtures/public")
         .join(relative);
     assert!(path.is_file(), "{} exists", path.display());
     path.display().to_string()

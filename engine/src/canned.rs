@@ -6,17 +6,10 @@
 //! arms no timer. Its answer is the worker's RespondWorkflowTaskCompleted, RespondWorkflowTaskFailed
 //! or (for a task carrying a legacy query) RespondQueryTaskCompleted, as the worker sent it.
 
-use std::time::Duration;
-
 use temporalio_protos::temporal::api::workflowservice::v1::{
-    PollWorkflowTaskQueueResponse, RespondQueryTaskCompletedRequest,
-    RespondWorkflowTaskCompletedRequest, RespondWorkflowTaskFailedRequest,
+    RespondQueryTaskCompletedRequest, RespondWorkflowTaskCompletedRequest,
+    RespondWorkflowTaskFailedRequest,
 };
-
-use crate::matching::{QueueKey, QueueKind};
-use crate::namespace::NamespaceRecord;
-use crate::server::Engine;
-use crate::token::{TaskKind, TaskToken};
 
 /// How a worker answered a canned task.
 #[derive(Debug, Clone)]
@@ -29,57 +22,4 @@ pub enum CannedAnswer {
     Query(Box<RespondQueryTaskCompletedRequest>),
     /// No answer within the deadline (no worker polled, or it never answered).
     TimedOut,
-}
-
-impl Engine {
-    /// Hands `response` to the next worker polling `task_queue` in `namespace` (created when
-    /// missing) and waits at most `deadline` for its answer. The task token is set by the
-    /// engine; every other field is sent as given.
-    pub async fn run_canned_task(
-        &self,
-        namespace: &str,
-        task_queue: &str,
-        mut response: PollWorkflowTaskQueueResponse,
-        deadline: Duration,
-    ) -> CannedAnswer {
-        let queue = QueueKey {
-            namespace: namespace.to_string(),
-            name: task_queue.to_string(),
-            kind: QueueKind::Workflow,
-        };
-        let (id, receiver) = {
-            let mut state = self.shared.lock();
-            if !state.namespaces.contains_key(namespace) {
-                let record =
-                    NamespaceRecord::new(namespace, state.ids.uuid(), Duration::from_secs(86_400));
-                state.namespaces.insert(namespace.to_string(), record);
-            }
-            let id = state.next_query_id();
-            let execution = response.workflow_execution.clone().unwrap_or_default();
-            response.task_token = TaskToken {
-                kind: TaskKind::Canned,
-                namespace: namespace.to_string(),
-                workflow_id: execution.workflow_id,
-                run_id: execution.run_id,
-                scheduled_event_id: id,
-                attempt: response.attempt,
-            }
-            .encode();
-            let (sender, receiver) = tokio::sync::oneshot::channel();
-            state.canned_waiters.insert(id, sender);
-            state
-                .matching
-                .push_canned(queue.clone(), id, Box::new(response));
-            (id, receiver)
-        };
-        match tokio::time::timeout(deadline, receiver).await {
-            Ok(Ok(answer)) => answer,
-            _ => {
-                let mut state = self.shared.lock();
-                state.canned_waiters.remove(&id);
-                state.matching.remove_canned(&queue, id);
-                CannedAnswer::TimedOut
-            }
-        }
-    }
 }

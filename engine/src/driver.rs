@@ -5,13 +5,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::shared::Shared;
-use crate::state::State;
-use crate::timers::TimerTarget;
-
-/// The most deadlines fired in one pass; the driver yields to the runtime in between.
-const MAX_FIRED_PER_PASS: usize = 10_000;
-/// The longest the driver sleeps without looking again.
-const MAX_SLEEP: Duration = Duration::from_secs(60);
 
 /// Runs until the engine shuts down.
 pub(crate) async fn drive(shared: Arc<Shared>, mut shutdown: tokio::sync::watch::Receiver<bool>) {
@@ -38,94 +31,3 @@ pub(crate) async fn drive(shared: Arc<Shared>, mut shutdown: tokio::sync::watch:
 /// How long virtual time waits for outstanding work that makes no progress before it skips
 /// ahead anyway (a worker that never answers a task; its timeout must still fire).
 const HUNG_WORK_GRACE: Duration = Duration::from_secs(1);
-
-impl State {
-    /// Fires what is due (skipping ahead when allowed; `ignore_outstanding`: even past work
-    /// in progress) and returns how long to sleep, and whether work in progress is what keeps
-    /// the clock from skipping.
-    pub(crate) fn fire_due(&mut self, mut ignore_outstanding: bool) -> (Duration, bool) {
-        let mut fired = 0usize;
-        while fired < MAX_FIRED_PER_PASS {
-            let due = self.timers.take_due(self.now());
-            if due.is_empty() {
-                // A fault plan's signal waits for the workflow to have nothing else to do.
-                if self.deliver_idle_signal() {
-                    fired += 1;
-                    continue;
-                }
-                let Some(next) = self.timers.next_deadline_nanos() else {
-                    return (MAX_SLEEP, false);
-                };
-                let next =
-                    std::time::UNIX_EPOCH + Duration::from_nanos(next.min(u64::MAX as u128) as u64);
-                let busy = self.has_outstanding_work();
-                if self.clock.may_skip() && (!busy || ignore_outstanding) {
-                    self.clock.skip_to(next);
-                    // One jump past hung work: what it fires may start new work to wait for.
-                    ignore_outstanding = false;
-                    continue;
-                }
-                return (self.clock.real_wait(next).min(MAX_SLEEP), busy);
-            }
-            for target in due {
-                fired += 1;
-                self.fire(target);
-            }
-        }
-        (Duration::ZERO, false)
-    }
-
-    fn fire(&mut self, target: TimerTarget) {
-        match target {
-            TimerTarget::UserTimer {
-                key,
-                started_event_id,
-            } => self.fire_user_timer(&key, started_event_id),
-            TimerTarget::ActivityRetry {
-                key,
-                scheduled_event_id,
-                attempt,
-            } => self.retry_activity(&key, scheduled_event_id, attempt),
-            TimerTarget::ActivityTimeout {
-                key,
-                scheduled_event_id,
-                attempt,
-                kind,
-            } => self.time_out_activity(&key, scheduled_event_id, attempt, kind),
-            TimerTarget::WorkflowTaskTimeout {
-                key,
-                scheduled_event_id,
-                attempt,
-                kind,
-            } => self.time_out_workflow_task(&key, scheduled_event_id, attempt, kind),
-            TimerTarget::WorkflowRunTimeout { key } => self.time_out_run(&key),
-            TimerTarget::FirstWorkflowTask { key } => self.schedule_workflow_task(&key, 1),
-        }
-    }
-
-    fn fire_user_timer(&mut self, key: &crate::state::ExecutionKey, started_event_id: i64) {
-        use temporalio_protos::temporal::api::history::v1::TimerFiredEventAttributes;
-        use temporalio_protos::temporal::api::history::v1::history_event::Attributes;
-        let Some(execution) = self.executions.get_mut(key) else {
-            return;
-        };
-        let Some(timer_id) = execution
-            .timers
-            .iter()
-            .find(|(_, id)| **id == started_event_id)
-            .map(|(timer_id, _)| timer_id.clone())
-        else {
-            return;
-        };
-        execution.timers.remove(&timer_id);
-        self.record_external(
-            key,
-            crate::execution::BufferedEvent::plain(Attributes::TimerFiredEventAttributes(
-                TimerFiredEventAttributes {
-                    timer_id,
-                    started_event_id,
-                },
-            )),
-        );
-    }
-}

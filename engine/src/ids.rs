@@ -36,3 +36,11 @@ impl IdGenerator {
         )
     }
 }
+
+/// Names one run of one workflow.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct ExecutionKey {
+    pub(crate) namespace: String,
+    pub(crate) workflow_id: String,
+    pub(crate) run_id: String,
+}

@@ -9,39 +9,41 @@
 //! # let _ = history; Ok(()) }
 //! ```
 
-mod activity;
-mod canned;
-
-mod children;
+// Leaves: no engine state, no imports from the layers above.
 mod clock;
-mod close;
-mod commands;
-mod completion;
-mod driver;
 mod error;
-mod events;
+mod ids;
+pub mod services;
+mod stall;
+mod time;
+mod token;
+
+// Owners: each holds one kind of state and changes only it.
+mod canned;
 mod execution;
 pub mod faults;
-mod frontend;
-mod ids;
-mod in_process;
 mod matching;
 mod namespace;
-mod server;
-pub mod services;
-mod shared;
-mod stall;
-mod start;
-mod state;
-mod test_engine;
-mod time;
 mod timers;
-mod token;
-mod workflow_task;
+
+// The composition of the owners behind the engine's one lock.
+mod state;
+
+// The rules: every change that spans owners (an `impl State` per kind of change).
+mod transitions;
+
+// Serving: the lock and settings, the timer driver, the RPC handlers, the gRPC server.
+mod driver;
+mod frontend;
+mod server;
+mod shared;
+
+// Handles for users: `Engine` extensions and `TestEngine`.
+mod handle;
 
 pub use canned::CannedAnswer;
 pub use clock::TimeMode;
 pub use error::EngineError;
+pub use handle::TestEngine;
 pub use server::{Engine, StartError};
 pub use shared::EngineConfig;
-pub use test_engine::TestEngine;

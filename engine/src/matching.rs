@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use tokio::sync::Notify;
 
-use crate::state::ExecutionKey;
+use crate::ids::ExecutionKey;
 
 /// The bound on tasks in one queue; past it the engine refuses new work rather than grow.
 pub(crate) const MAX_QUEUED_TASKS: usize = 100_000;

@@ -11,18 +11,11 @@ use tokio::sync::Notify;
 use crate::clock::{Clock, TimeMode};
 use crate::error::EngineError;
 use crate::execution::Execution;
+use crate::ids::ExecutionKey;
 use crate::ids::IdGenerator;
 use crate::matching::Matching;
 use crate::namespace::NamespaceRecord;
 use crate::timers::TimerWheel;
-
-/// Names one run of one workflow.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub(crate) struct ExecutionKey {
-    pub(crate) namespace: String,
-    pub(crate) workflow_id: String,
-    pub(crate) run_id: String,
-}
 
 /// The whole mutable state of the engine.
 #[derive(Debug)]
@@ -111,26 +104,6 @@ impl State {
         self.next_task_id
     }
 
-    /// Performs the deferred effects, in the order their commands came.
-    pub(crate) fn run_deferred(&mut self) {
-        for effect in std::mem::take(&mut self.deferred) {
-            match effect {
-                Deferred::StartChild {
-                    parent,
-                    initiated_event_id,
-                } => self.start_child(&parent, initiated_event_id),
-                Deferred::SignalExternal {
-                    sender,
-                    initiated_event_id,
-                } => self.deliver_external_signal(&sender, initiated_event_id),
-                Deferred::CancelExternal {
-                    sender,
-                    initiated_event_id,
-                } => self.deliver_external_cancel(&sender, initiated_event_id),
-            }
-        }
-    }
-
     pub(crate) fn next_query_id(&mut self) -> i64 {
         self.next_query_id += 1;
         self.next_query_id
@@ -196,19 +169,6 @@ impl State {
         self.executions
             .get_mut(key)
             .ok_or_else(|| not_found(&key.workflow_id, &key.run_id))
-    }
-
-    /// True while any workflow or activity task waits in a queue or runs on a worker; time
-    /// skipping waits for this to be false.
-    pub(crate) fn has_outstanding_work(&self) -> bool {
-        self.executions.iter().any(|(key, execution)| {
-            execution.is_running()
-                && ((execution.workflow_task != crate::execution::WorkflowTask::Idle
-                    && !self.workflow_task_lost(execution))
-                    || execution.activities.values().any(|activity| {
-                        activity.is_outstanding() && !self.activity_lost(key, activity)
-                    }))
-        })
     }
 }
 

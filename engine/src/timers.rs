@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::time::SystemTime;
 
-use crate::state::ExecutionKey;
+use crate::ids::ExecutionKey;
 use crate::time::nanos;
 
 /// What to do when a deadline passes. Each target is checked against the current state when

@@ -2,8 +2,7 @@
 
 use wfkit_history::{HistoryError, codes, load_bytes, to_json_string, validate};
 
-const GOOD: &str =
-    include_str!("../../../shared/public-histories/samples-go/helloworld__helloworld.json");
+const GOOD: &str = include_str!("../../fixtures/public/samples-go/helloworld__helloworld.json");
 
 fn good_value() -> serde_json::Value {
     serde_json::from_str(GOOD).expect("the sample is JSON")

@@ -4,9 +4,8 @@ use proptest::prelude::*;
 use serde_json::Value;
 use wfkit_history::{Format, load_bytes, normalize, stats, validate, write_histories};
 
-const GOOD: &str = include_str!(
-    "../../../shared/public-histories/sdk-go/test__replaytests__bad-empty-workflow.json"
-);
+const GOOD: &str =
+    include_str!("../../fixtures/public/sdk-go/test__replaytests__bad-empty-workflow.json");
 
 fn exercise(bytes: &[u8]) {
     if let Ok(loaded) = load_bytes("mutated.json", bytes) {

@@ -1,4 +1,4 @@
-//! Every real history from Temporal's public SDK repositories (`../shared/public-histories/`)
+//! Every real history from Temporal's public SDK repositories (`fixtures/public/`)
 //! loads, and survives a round trip through wfkit's canonical JSON and binary protobuf.
 
 use std::path::{Path, PathBuf};
@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use wfkit_history::{Format, load_bytes, load_file, validate, write_histories};
 
 fn public_histories_dir() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/public-histories");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/public");
     assert!(
         root.is_dir(),
         "the public histories are expected at {}",

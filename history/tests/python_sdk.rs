@@ -34,7 +34,7 @@ for path in sys.argv[1:]:
 
 #[test]
 fn canonical_output_loads_in_the_python_sdk() {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/public-histories");
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/public");
     let picks = [
         "samples-go/helloworld__helloworld.json",
         "sdk-go/test__replaytests__bad-empty-workflow.json",

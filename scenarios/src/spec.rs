@@ -17,6 +17,11 @@ use crate::{checks::HistoryCheck, outcome::Outcome};
 
 pub use time_skipping::{LONG_SLEEP_DAYS, LONG_SLEEP_MIN_VIRTUAL_SECS};
 
+/// Workflow execution timeout of every scenario in [`all`], so abandoned
+/// runs do not linger on a shared server. Each spec carries its own
+/// ([`ScenarioSpec::execution_timeout_ms`]).
+pub const EXECUTION_TIMEOUT_MS: u64 = 60_000;
+
 /// Something the driver does to a running scenario workflow, in order. Before each step the
 /// driver waits until the workflow has no workflow task outstanding, so the history shape does
 /// not depend on timing.
@@ -158,8 +163,7 @@ mod tests {
     fn fast_scenarios_fit_the_default_execution_timeout() {
         for spec in all() {
             assert_eq!(
-                spec.execution_timeout_ms,
-                crate::driver::EXECUTION_TIMEOUT_MS,
+                spec.execution_timeout_ms, EXECUTION_TIMEOUT_MS,
                 "{}",
                 spec.name
             );

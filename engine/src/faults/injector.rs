@@ -10,8 +10,8 @@ use temporalio_protos::temporal::api::workflowservice::v1::PollActivityTaskQueue
 use tokio::sync::{Notify, mpsc};
 
 use super::plan::{Fault, FaultEvent};
+use crate::ids::ExecutionKey;
 use crate::matching::QueueKey;
-use crate::state::ExecutionKey;
 
 /// Most events kept in the log; a plan strikes a handful of times, so this bounds only a
 /// runaway (a workflow task failing in a loop).
@@ -177,4 +177,13 @@ impl FaultState {
     pub(crate) fn has_pending_duplicates(&self) -> bool {
         !self.duplicates.is_empty()
     }
+}
+
+/// Whether the worker that polled gets the attempt it started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dispatch {
+    /// Hand it out; `twice`: also hand it to the next poll of the queue.
+    Deliver { twice: bool },
+    /// The worker never sees it (the engine failed it, or it was lost on the way).
+    Withhold,
 }

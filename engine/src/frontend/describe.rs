@@ -11,9 +11,9 @@ use temporalio_protos::temporal::api::workflowservice::v1::{
 };
 
 use super::Frontend;
-use crate::activity::ActivityPhase;
 use crate::error::EngineError;
 use crate::execution::Execution;
+use crate::execution::activity::ActivityPhase;
 use crate::time::{proto_duration, timestamp};
 
 impl Frontend {
@@ -74,7 +74,7 @@ pub(crate) fn info(run: &Execution) -> WorkflowExecutionInfo {
     }
 }
 
-fn pending_activity(activity: &crate::activity::Activity) -> PendingActivityInfo {
+fn pending_activity(activity: &crate::execution::activity::Activity) -> PendingActivityInfo {
     let (state, last_started_time, identity) = match &activity.phase {
         ActivityPhase::Scheduled | ActivityPhase::BackingOff => {
             (PendingActivityState::Scheduled, None, String::new())

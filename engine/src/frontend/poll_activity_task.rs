@@ -7,11 +7,11 @@ use temporalio_protos::temporal::api::workflowservice::v1::{
 
 use super::Frontend;
 use super::long_poll::poller;
-use crate::activity::{Activity, ActivityPhase};
 use crate::error::EngineError;
+use crate::execution::activity::{Activity, ActivityPhase};
 use crate::faults::Dispatch;
+use crate::ids::ExecutionKey;
 use crate::matching::QueueKind;
-use crate::state::ExecutionKey;
 use crate::time::{proto_duration, timestamp};
 use crate::token::{TaskKind, TaskToken};
 

@@ -15,7 +15,7 @@ use crate::matching::{QueryTask, QueueKind};
 use crate::state::State;
 use crate::time::timestamp;
 use crate::token::{TaskKind, TaskToken};
-use crate::workflow_task::StartedWorkflowTask;
+use crate::transitions::workflow_task::StartedWorkflowTask;
 
 impl Frontend {
     // Deprecated worker-version fields are still filled: the real server fills them.

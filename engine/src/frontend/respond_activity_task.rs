@@ -8,10 +8,11 @@ use temporalio_protos::temporal::api::workflowservice::v1::{
 };
 
 use super::Frontend;
-use crate::activity::{ActivityPhase, AttemptOutcome};
 use crate::error::EngineError;
+use crate::execution::activity::{ActivityPhase, AttemptOutcome};
 use crate::faults::ActivityFate;
-use crate::state::{ExecutionKey, State};
+use crate::ids::ExecutionKey;
+use crate::state::State;
 use crate::timers::{ActivityTimeoutKind, TimerTarget};
 use crate::token::{TaskKind, TaskToken};
 

@@ -10,7 +10,7 @@ use super::Frontend;
 use crate::canned::CannedAnswer;
 use crate::error::EngineError;
 use crate::faults::FaultEvent;
-use crate::state::ExecutionKey;
+use crate::ids::ExecutionKey;
 use crate::token::{TaskKind, TaskToken};
 
 impl Frontend {

@@ -11,7 +11,8 @@ use temporalio_protos::temporal::api::workflowservice::v1::{
 use super::Frontend;
 use crate::error::EngineError;
 use crate::execution::BufferedEvent;
-use crate::state::{ExecutionKey, State};
+use crate::ids::ExecutionKey;
+use crate::state::State;
 
 impl Frontend {
     pub(crate) async fn signal_workflow_execution(

@@ -12,8 +12,8 @@ use super::Frontend;
 use super::start_workflow::{check_reuse, validate};
 use crate::error::EngineError;
 use crate::execution::BufferedEvent;
-use crate::start::RunOrigin;
-use crate::state::ExecutionKey;
+use crate::ids::ExecutionKey;
+use crate::transitions::start::RunOrigin;
 
 impl Frontend {
     pub(crate) async fn signal_with_start_workflow_execution(

@@ -9,8 +9,9 @@ use temporalio_protos::temporal::api::workflowservice::v1::{
 
 use super::Frontend;
 use crate::error::EngineError;
-use crate::start::RunOrigin;
-use crate::state::{ExecutionKey, State};
+use crate::ids::ExecutionKey;
+use crate::state::State;
+use crate::transitions::start::RunOrigin;
 
 /// Longest workflow id, type name or task queue name the server accepts.
 const MAX_ID_LENGTH: usize = 1000;

@@ -62,6 +62,9 @@ use crate::measure::{
 };
 use crate::model::{ArrivalModel, LoadModel, StopCondition};
 
+/// The JSON report's file name.
+pub const REPORT_JSON: &str = "report.json";
+
 /// The schema version this build writes and reads.
 pub const SCHEMA_VERSION: u64 = 1;
 
@@ -438,7 +441,7 @@ impl Report {
     /// Reads a report file (`report.json`), or the `report.json` inside a report folder.
     pub fn read(path: &Path) -> Result<Report, LoadgenError> {
         let file = if path.is_dir() {
-            path.join(super::write::REPORT_JSON)
+            path.join(REPORT_JSON)
         } else {
             path.to_path_buf()
         };

@@ -9,8 +9,7 @@ use super::markdown::markdown;
 use super::schema::Report;
 use crate::LoadgenError;
 
-/// The JSON report's file name.
-pub const REPORT_JSON: &str = "report.json";
+pub use super::schema::REPORT_JSON;
 /// The Markdown summary's file name.
 pub const SUMMARY_MD: &str = "summary.md";
 /// The HTML page's file name.

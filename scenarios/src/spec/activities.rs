@@ -6,10 +6,9 @@ use temporalio_protos::{
     temporal::api::enums::v1::{EventType, RetryState, TimeoutType},
 };
 
-use super::{ScenarioSpec, activities, count, strings};
+use super::{EXECUTION_TIMEOUT_MS, ScenarioSpec, activities, count, strings};
 use crate::{
     checks::HistoryCheck,
-    driver::EXECUTION_TIMEOUT_MS,
     outcome::Outcome,
     workflows::{activity_heartbeat_cancel, activity_timeout, local_activity},
 };

@@ -4,11 +4,10 @@
 use serde_json::json;
 use temporalio_protos::temporal::api::enums::v1::EventType;
 
-use super::{ScenarioSpec, activities, count};
+use super::{EXECUTION_TIMEOUT_MS, ScenarioSpec, activities, count};
 use crate::{
     activities::FLIGHT_UNAVAILABLE_TYPE,
     checks::HistoryCheck,
-    driver::EXECUTION_TIMEOUT_MS,
     outcome::{FailureKind, FailureSummary, Outcome},
     spec::DriverStep,
     workflows::{activity_retry, failing, hello, saga, signals, timers},

@@ -6,10 +6,9 @@ use temporalio_protos::{
     VERSION_SEARCH_ATTR_KEY, constants::PATCH_MARKER_NAME, temporal::api::enums::v1::EventType,
 };
 
-use super::{DriverStep, ScenarioSpec, count, strings};
+use super::{DriverStep, EXECUTION_TIMEOUT_MS, ScenarioSpec, count, strings};
 use crate::{
     checks::HistoryCheck,
-    driver::EXECUTION_TIMEOUT_MS,
     outcome::Outcome,
     workflows::{child_workflow, continue_as_new, hello, patched, query},
 };

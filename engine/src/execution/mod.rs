@@ -1,0 +1,145 @@
+//! One run of a workflow: its history and the mutable state derived from it (its workflow task,
+//! buffered events, open activities, timers and children). This module owns the data of a run;
+//! the rules that change it across owners (matching, timers) are in `transitions/`.
+
+pub(crate) mod activity;
+pub(crate) mod children;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use temporalio_protos::temporal::api::enums::v1::WorkflowExecutionStatus;
+use temporalio_protos::temporal::api::history::v1::history_event::Attributes;
+use temporalio_protos::temporal::api::history::v1::{
+    ActivityTaskStartedEventAttributes, HistoryEvent,
+};
+use temporalio_protos::temporal::api::workflowservice::v1::StartWorkflowExecutionRequest;
+use tokio::sync::Notify;
+
+use crate::ids::ExecutionKey;
+use crate::time::timestamp;
+use activity::Activity;
+
+/// Where the run's workflow task stands.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum WorkflowTask {
+    /// No workflow task: the workflow waits for something to happen.
+    Idle,
+    /// Scheduled, waiting for a worker (on `queue`: the normal or the sticky queue).
+    Scheduled {
+        /// 0 for a transient retry (its event is not written).
+        scheduled_event_id: i64,
+        attempt: i32,
+        sticky: bool,
+        scheduled_time: SystemTime,
+        /// History length when scheduled: a transient retry that sees new events is written.
+        written_events: usize,
+    },
+    /// A worker is running it.
+    Started {
+        scheduled_event_id: i64,
+        started_event_id: i64,
+        attempt: i32,
+        scheduled_time: SystemTime,
+        started_time: SystemTime,
+        /// The unwritten events of a transient retry.
+        transient: Option<Box<[HistoryEvent; 2]>>,
+    },
+}
+
+/// An event that arrived while a workflow task was running; written when that task ends.
+#[derive(Debug, Clone)]
+pub(crate) enum BufferedEvent {
+    /// An event written as it is.
+    Plain(Box<Attributes>),
+    /// An activity's final attempt: its started event, then the close event, which refers to the
+    /// started event's id (only known when both are written).
+    ActivityClosed {
+        started: Box<ActivityTaskStartedEventAttributes>,
+        closed: Box<Attributes>,
+    },
+}
+
+impl BufferedEvent {
+    pub(crate) fn plain(attributes: Attributes) -> Self {
+        BufferedEvent::Plain(Box::new(attributes))
+    }
+}
+
+/// The sticky queue of the worker that last completed a workflow task of this run.
+#[derive(Debug, Clone)]
+pub(crate) struct Sticky {
+    pub(crate) queue: String,
+    pub(crate) schedule_to_start: Duration,
+}
+
+/// A workflow run.
+#[derive(Debug, Clone)]
+pub(crate) struct Execution {
+    pub(crate) key: ExecutionKey,
+    pub(crate) workflow_type: String,
+    pub(crate) task_queue: String,
+    pub(crate) workflow_task_timeout: Duration,
+    pub(crate) run_timeout: Option<Duration>,
+    pub(crate) start_request: StartWorkflowExecutionRequest,
+    pub(crate) first_execution_run_id: String,
+    pub(crate) start_time: SystemTime,
+    pub(crate) close_time: Option<SystemTime>,
+    pub(crate) status: WorkflowExecutionStatus,
+    pub(crate) history: Vec<HistoryEvent>,
+    pub(crate) workflow_task: WorkflowTask,
+    pub(crate) buffered: Vec<BufferedEvent>,
+    pub(crate) sticky: Option<Sticky>,
+    /// Open activities by their scheduled event id.
+    pub(crate) activities: BTreeMap<i64, Activity>,
+    /// Open timers: timer id to its TimerStarted event id.
+    pub(crate) timers: BTreeMap<String, i64>,
+    /// The started event id of the last completed workflow task (the poll response's
+    /// `previous_started_event_id`).
+    pub(crate) previous_started_event_id: i64,
+    /// A command asked for another workflow task after the current one.
+    pub(crate) new_workflow_task_requested: bool,
+    /// The parent, when this run is a child workflow.
+    pub(crate) parent: Option<children::ParentLink>,
+    /// Open children by their StartChildWorkflowExecutionInitiated event id.
+    pub(crate) children: BTreeMap<i64, children::ChildLink>,
+    /// Woken whenever the history grows: history long polls wait on it.
+    pub(crate) changed: Arc<Notify>,
+}
+
+impl Execution {
+    pub(crate) fn is_running(&self) -> bool {
+        self.status == WorkflowExecutionStatus::Running
+    }
+
+    /// Appends one event and returns its id.
+    pub(crate) fn append(&mut self, now: SystemTime, task_id: i64, attributes: Attributes) -> i64 {
+        let event_id = self.history.len() as i64 + 1;
+        let event = HistoryEvent {
+            event_id,
+            event_time: Some(timestamp(now)),
+            event_type: attributes.event_type() as i32,
+            task_id,
+            attributes: Some(attributes),
+            ..HistoryEvent::default()
+        };
+        self.history.push(event);
+        self.changed.notify_waiters();
+        event_id
+    }
+
+    /// Size of the history as binary protobuf, as the server reports it to workers.
+    pub(crate) fn history_size_bytes(&self) -> i64 {
+        use prost::Message;
+        self.history
+            .iter()
+            .map(|event| event.encoded_len() as i64 + 2)
+            .sum()
+    }
+
+    /// True when a workflow task is running on a worker, so new events must wait in the buffer.
+    pub(crate) fn workflow_task_started(&self) -> bool {
+        matches!(self.workflow_task, WorkflowTask::Started { .. })
+    }
+}

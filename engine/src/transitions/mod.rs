@@ -1,0 +1,26 @@
+//! The rules of the engine: every change that spans more than one owner, written as `impl State`
+//! blocks, one file per kind of change. Frontend handlers and the timer driver call these; they
+//! never write events themselves. Nothing below `state` imports from here.
+//!
+//! - `start`: a new run (client start, continue-as-new, child).
+//! - `workflow_task`: scheduling, dispatching and timing out workflow tasks.
+//! - `completion`: a workflow task's answer, and the commands it carries (`commands/`).
+//! - `deferred`: effects of commands that happen after their task completed.
+//! - `activity`: the activity state machine.
+//! - `children`: child workflows and their parents.
+//! - `events`: events that arrive from outside a workflow task (signals, cancels).
+//! - `close`: closing a run.
+//! - `timers_fired`: what the timer driver fires, and time skipping.
+//! - `faults`: where an installed fault plan strikes.
+
+pub(crate) mod activity;
+pub(crate) mod children;
+pub(crate) mod close;
+pub(crate) mod commands;
+pub(crate) mod completion;
+pub(crate) mod deferred;
+pub(crate) mod events;
+pub(crate) mod faults;
+pub(crate) mod start;
+pub(crate) mod timers_fired;
+pub(crate) mod workflow_task;

@@ -1,0 +1,117 @@
+//! What the timer driver fires: user timers, activity retries and timeouts, workflow task
+//! timeouts, run timeouts and delayed first workflow tasks; and, with time skipping, the jump of
+//! the clock to the next deadline when no work is outstanding.
+
+use std::time::Duration;
+
+use crate::state::State;
+use crate::timers::TimerTarget;
+
+/// The most deadlines fired in one pass; the driver yields to the runtime in between.
+const MAX_FIRED_PER_PASS: usize = 10_000;
+/// The longest the driver sleeps without looking again.
+pub(crate) const MAX_SLEEP: Duration = Duration::from_secs(60);
+
+impl State {
+    /// True while any workflow or activity task waits in a queue or runs on a worker; time
+    /// skipping waits for this to be false.
+    pub(crate) fn has_outstanding_work(&self) -> bool {
+        self.executions.iter().any(|(key, execution)| {
+            execution.is_running()
+                && ((execution.workflow_task != crate::execution::WorkflowTask::Idle
+                    && !self.workflow_task_lost(execution))
+                    || execution.activities.values().any(|activity| {
+                        activity.is_outstanding() && !self.activity_lost(key, activity)
+                    }))
+        })
+    }
+
+    /// Fires what is due (skipping ahead when allowed; `ignore_outstanding`: even past work
+    /// in progress) and returns how long to sleep, and whether work in progress is what keeps
+    /// the clock from skipping.
+    pub(crate) fn fire_due(&mut self, mut ignore_outstanding: bool) -> (Duration, bool) {
+        let mut fired = 0usize;
+        while fired < MAX_FIRED_PER_PASS {
+            let due = self.timers.take_due(self.now());
+            if due.is_empty() {
+                // A fault plan's signal waits for the workflow to have nothing else to do.
+                if self.deliver_idle_signal() {
+                    fired += 1;
+                    continue;
+                }
+                let Some(next) = self.timers.next_deadline_nanos() else {
+                    return (MAX_SLEEP, false);
+                };
+                let next =
+                    std::time::UNIX_EPOCH + Duration::from_nanos(next.min(u64::MAX as u128) as u64);
+                let busy = self.has_outstanding_work();
+                if self.clock.may_skip() && (!busy || ignore_outstanding) {
+                    self.clock.skip_to(next);
+                    // One jump past hung work: what it fires may start new work to wait for.
+                    ignore_outstanding = false;
+                    continue;
+                }
+                return (self.clock.real_wait(next).min(MAX_SLEEP), busy);
+            }
+            for target in due {
+                fired += 1;
+                self.fire(target);
+            }
+        }
+        (Duration::ZERO, false)
+    }
+
+    fn fire(&mut self, target: TimerTarget) {
+        match target {
+            TimerTarget::UserTimer {
+                key,
+                started_event_id,
+            } => self.fire_user_timer(&key, started_event_id),
+            TimerTarget::ActivityRetry {
+                key,
+                scheduled_event_id,
+                attempt,
+            } => self.retry_activity(&key, scheduled_event_id, attempt),
+            TimerTarget::ActivityTimeout {
+                key,
+                scheduled_event_id,
+                attempt,
+                kind,
+            } => self.time_out_activity(&key, scheduled_event_id, attempt, kind),
+            TimerTarget::WorkflowTaskTimeout {
+                key,
+                scheduled_event_id,
+                attempt,
+                kind,
+            } => self.time_out_workflow_task(&key, scheduled_event_id, attempt, kind),
+            TimerTarget::WorkflowRunTimeout { key } => self.time_out_run(&key),
+            TimerTarget::FirstWorkflowTask { key } => self.schedule_workflow_task(&key, 1),
+        }
+    }
+
+    fn fire_user_timer(&mut self, key: &crate::ids::ExecutionKey, started_event_id: i64) {
+        use temporalio_protos::temporal::api::history::v1::TimerFiredEventAttributes;
+        use temporalio_protos::temporal::api::history::v1::history_event::Attributes;
+        let Some(execution) = self.executions.get_mut(key) else {
+            return;
+        };
+        let Some(timer_id) = execution
+            .timers
+            .iter()
+            .find(|(_, id)| **id == started_event_id)
+            .map(|(timer_id, _)| timer_id.clone())
+        else {
+            return;
+        };
+        execution.timers.remove(&timer_id);
+        self.record_external(
+            key,
+            crate::execution::BufferedEvent::plain(Attributes::TimerFiredEventAttributes(
+                TimerFiredEventAttributes {
+                    timer_id,
+                    started_event_id,
+                },
+            )),
+        );
+    }
+}
