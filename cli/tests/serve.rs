@@ -21,9 +21,15 @@ impl Drop for Served {
 }
 
 fn serve() -> Served {
+    serve_with(&[], Stdio::inherit())
+}
+
+fn serve_with(extra: &[&str], stderr: Stdio) -> Served {
     let mut child = Command::new(env!("CARGO_BIN_EXE_wfkit"))
         .args(["serve", "--port", "0"])
+        .args(extra)
         .stdout(Stdio::piped())
+        .stderr(stderr)
         .spawn()
         .expect("wfkit serve starts");
     let stdout = child.stdout.take().expect("stdout");
@@ -190,4 +196,72 @@ async fn the_temporal_cli_drives_wfkit_serve() {
         "{listed}"
     );
     worker.stop().await.expect("worker stops");
+}
+
+/// `--log-level debug --log-format json`: one JSON object per RPC, naming the RPC and, for a
+/// failed one, its stable code; the log is what a failing test's requests looked like.
+#[test]
+fn the_request_log_is_json_lines_with_rpc_names_and_codes() {
+    let mut served = serve_with(
+        &["--log-level", "wfkit_engine=debug", "--log-format", "json"],
+        Stdio::piped(),
+    );
+    let address = served.address.clone();
+    // One RPC that succeeds and one that fails with a code (no such workflow).
+    temporal(&address, &["workflow", "list"]);
+    // Regression: the CLI crashed on the engine's DescribeNamespace (no replication config).
+    let described = temporal(
+        &address,
+        &[
+            "operator",
+            "namespace",
+            "describe",
+            "--namespace",
+            "default",
+        ],
+    );
+    assert!(described.contains("default"), "{described}");
+    let binary = find_temporal_binary().expect("the temporal CLI");
+    let missing = Command::new(binary)
+        .args(["workflow", "describe", "--workflow-id", "no-such-workflow"])
+        .args(["--address", &address])
+        .output()
+        .expect("temporal runs");
+    assert!(
+        !missing.status.success(),
+        "describing a missing workflow fails"
+    );
+    let stderr = served.child.stderr.take().expect("stderr");
+    let _ = served.child.kill();
+    let mut ok_seen = false;
+    let mut not_found_seen = false;
+    for line in BufReader::new(stderr).lines() {
+        let line = line.expect("a log line");
+        let event: serde_json::Value = serde_json::from_str(&line)
+            .unwrap_or_else(|error| panic!("not a JSON log line ({error}): {line}"));
+        let fields = &event["fields"];
+        match fields["rpc"].as_str() {
+            Some("list_workflow_executions") if fields["message"] == "ok" => ok_seen = true,
+            Some("describe_workflow_execution") if fields["code"] == "WFE003" => {
+                not_found_seen = true
+            }
+            _ => {}
+        }
+    }
+    assert!(ok_seen, "the log has list_workflow_executions ok");
+    assert!(
+        not_found_seen,
+        "the log has describe_workflow_execution failing with WFE003"
+    );
+}
+
+#[test]
+fn a_bad_log_level_is_refused_with_exit_2() {
+    let output = Command::new(env!("CARGO_BIN_EXE_wfkit"))
+        .args(["serve", "--port", "0", "--log-level", "loud=="])
+        .output()
+        .expect("wfkit runs");
+    assert_eq!(output.status.code(), Some(2), "{output:?}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--log-level"), "names the flag: {stderr}");
 }

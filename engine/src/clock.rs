@@ -49,8 +49,8 @@ pub(crate) struct Clock {
 
 impl Clock {
     pub(crate) fn new(mode: TimeMode) -> Self {
-        // Like the Java test server, a time-skipping engine starts locked: the client unlocks
-        // it while it waits for a result. `TestEngine` unlocks at start for in-process tests.
+        // Unlocked: `wfkit serve --time-skipping` locks it at start, as the Java test server
+        // does (`EngineConfig::start_time_skipping_locked`); in-process tests leave it unlocked.
         Clock {
             mode,
             skipped: Duration::ZERO,

@@ -8,22 +8,147 @@ use temporalio_protos::temporal::api::errordetails::v1::{
 };
 use tonic::Code;
 
-/// An error answering a request. The message starts with a stable code.
-#[derive(Debug, thiserror::Error)]
+/// Every code the engine answers with, kept as data: the code, one line of what it means and
+/// one of what to do. `engine/ERRORS.md` is checked against this list by a test, and every code
+/// is constructed somewhere in the engine. Codes are never reused: WFE007 (an RPC the engine
+/// did not serve) is retired, since those RPCs answer tonic's own UNIMPLEMENTED.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// WFE001: a required field is missing or a value is out of range.
+    InvalidArgument,
+    /// WFE002: the namespace does not exist.
+    NamespaceNotFound,
+    /// WFE003: the workflow execution, activity or task does not exist (or is no longer open).
+    NotFound,
+    /// WFE004: a workflow with this id is already running.
+    AlreadyStarted,
+    /// WFE005: the namespace already exists.
+    NamespaceAlreadyExists,
+    /// WFE006: the operation is not allowed in the current state.
+    FailedPrecondition,
+    /// WFE008: the worker answered a query with an error.
+    QueryFailed,
+    /// WFE009: nothing answered in time.
+    DeadlineExceeded,
+    /// WFE010: the reply was lost on the way (an injected fault).
+    Unavailable,
+    /// WFE011: the engine failed a workflow task (a refused or unhandled command).
+    WorkflowTaskFailedByServer,
+    /// WFE101: the engine cannot listen on the address.
+    Bind,
+}
+
+impl ErrorCode {
+    /// Every code, in code order.
+    pub const ALL: [ErrorCode; 11] = [
+        ErrorCode::InvalidArgument,
+        ErrorCode::NamespaceNotFound,
+        ErrorCode::NotFound,
+        ErrorCode::AlreadyStarted,
+        ErrorCode::NamespaceAlreadyExists,
+        ErrorCode::FailedPrecondition,
+        ErrorCode::QueryFailed,
+        ErrorCode::DeadlineExceeded,
+        ErrorCode::Unavailable,
+        ErrorCode::WorkflowTaskFailedByServer,
+        ErrorCode::Bind,
+    ];
+
+    /// The stable code, such as `WFE001`.
+    pub fn as_str(self) -> &'static str {
+        self.entry().0
+    }
+
+    /// One line: what it means.
+    pub fn meaning(self) -> &'static str {
+        self.entry().1
+    }
+
+    /// One line: what to do about it.
+    pub fn what_to_do(self) -> &'static str {
+        self.entry().2
+    }
+
+    fn entry(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            ErrorCode::InvalidArgument => (
+                "WFE001",
+                "a required field is missing or a value is out of range (INVALID_ARGUMENT)",
+                "fix the request field the message names",
+            ),
+            ErrorCode::NamespaceNotFound => (
+                "WFE002",
+                "the namespace does not exist (NOT_FOUND)",
+                "register it first (`temporal operator namespace create`), or use `default`",
+            ),
+            ErrorCode::NotFound => (
+                "WFE003",
+                "the workflow execution, activity or task does not exist or is closed (NOT_FOUND)",
+                "check the workflow id and run id; a task token is good only while its task is open",
+            ),
+            ErrorCode::AlreadyStarted => (
+                "WFE004",
+                "a workflow with this id is already running (ALREADY_EXISTS)",
+                "use another workflow id, or an id conflict policy that uses or terminates the running one",
+            ),
+            ErrorCode::NamespaceAlreadyExists => (
+                "WFE005",
+                "the namespace already exists (ALREADY_EXISTS)",
+                "nothing: use it as it is, or pick another name",
+            ),
+            ErrorCode::FailedPrecondition => (
+                "WFE006",
+                "the operation is not allowed in the current state, such as on a closed workflow (FAILED_PRECONDITION)",
+                "read the state first (DescribeWorkflowExecution); the message says which state refused it",
+            ),
+            ErrorCode::QueryFailed => (
+                "WFE008",
+                "the worker answered the query with an error (INVALID_ARGUMENT with QueryFailedFailure)",
+                "fix the workflow's query handler; the message is the worker's",
+            ),
+            ErrorCode::DeadlineExceeded => (
+                "WFE009",
+                "nothing answered in time, such as a query no worker took (DEADLINE_EXCEEDED)",
+                "start a worker polling the task queue, or give the call a longer deadline",
+            ),
+            ErrorCode::Unavailable => (
+                "WFE010",
+                "the reply was lost on the way, an injected fault; the request may have been applied (UNAVAILABLE)",
+                "retry as an SDK does; the fault plan in force says which reply was lost",
+            ),
+            ErrorCode::WorkflowTaskFailedByServer => (
+                "WFE011",
+                "the engine failed a workflow task for a refused or unhandled command; the message is the server's own words, with no code in front (INVALID_ARGUMENT)",
+                "the SDK retries the task; if it keeps failing, the workflow issues a command the engine refuses",
+            ),
+            ErrorCode::Bind => (
+                "WFE101",
+                "the engine cannot listen on the address",
+                "pick a free port (or port 0 for any), or stop what holds it",
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An error answering a request. Its [`ErrorCode`] is data (`code()`); the message starts with
+/// it, except where the real server's exact words are what SDKs compare.
+#[derive(Debug)]
+#[non_exhaustive]
 pub enum EngineError {
     /// A required field is missing or a value is out of range.
-    #[error("[WFE001] {0}")]
     InvalidArgument(String),
     /// The namespace does not exist.
-    #[error("[WFE002] Namespace {0} is not found.")]
     NamespaceNotFound(String),
     /// The workflow execution, activity or task does not exist (or is no longer open).
-    #[error("[WFE003] {0}")]
     NotFound(String),
     /// A workflow with this id is already running.
-    #[error(
-        "[WFE004] Workflow execution is already running. WorkflowId: {workflow_id}, RunId: {run_id}."
-    )]
     AlreadyStarted {
         /// The workflow id.
         workflow_id: String,
@@ -33,31 +158,80 @@ pub enum EngineError {
         start_request_id: String,
     },
     /// The namespace already exists.
-    #[error("[WFE005] Namespace already exists.")]
     NamespaceAlreadyExists,
     /// The operation is not allowed in the current state (for example on a closed workflow).
-    #[error("[WFE006] {0}")]
     FailedPrecondition(String),
     /// The server failed a workflow task (a refused or unhandled command). The message is the
     /// cause and detail exactly as the real server words them, with no code in front: SDKs
     /// compare it (sdk-core matches `UnhandledCommand`).
-    #[error("{0}")]
     WorkflowTaskFailedByServer(String),
     /// The worker answered a query with an error.
-    #[error("[WFE008] {0}")]
     QueryFailed(String),
     /// Nothing answered in time.
-    #[error("[WFE009] {0}")]
     DeadlineExceeded(String),
     /// The reply was lost on the way (an injected fault): the request may have been applied.
-    #[error("[WFE010] {0}")]
     Unavailable(String),
-    /// The RPC is not served by the engine.
-    #[error("[WFE007] {0} is not implemented by the wfkit engine")]
-    Unimplemented(&'static str),
+}
+
+impl std::error::Error for EngineError {}
+
+impl std::fmt::Display for EngineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let code = self.code();
+        match self {
+            EngineError::InvalidArgument(detail)
+            | EngineError::NotFound(detail)
+            | EngineError::FailedPrecondition(detail)
+            | EngineError::QueryFailed(detail)
+            | EngineError::DeadlineExceeded(detail)
+            | EngineError::Unavailable(detail) => write!(f, "[{code}] {detail}"),
+            EngineError::NamespaceNotFound(namespace) => {
+                write!(f, "[{code}] Namespace {namespace} is not found.")
+            }
+            EngineError::AlreadyStarted {
+                workflow_id,
+                run_id,
+                ..
+            } => write!(
+                f,
+                "[{code}] Workflow execution is already running. WorkflowId: {workflow_id}, RunId: {run_id}."
+            ),
+            EngineError::NamespaceAlreadyExists => {
+                write!(f, "[{code}] Namespace already exists.")
+            }
+            EngineError::WorkflowTaskFailedByServer(detail) => f.write_str(detail),
+        }
+    }
 }
 
 impl EngineError {
+    /// The stable code of this error.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            EngineError::InvalidArgument(_) => ErrorCode::InvalidArgument,
+            EngineError::NamespaceNotFound(_) => ErrorCode::NamespaceNotFound,
+            EngineError::NotFound(_) => ErrorCode::NotFound,
+            EngineError::AlreadyStarted { .. } => ErrorCode::AlreadyStarted,
+            EngineError::NamespaceAlreadyExists => ErrorCode::NamespaceAlreadyExists,
+            EngineError::FailedPrecondition(_) => ErrorCode::FailedPrecondition,
+            EngineError::WorkflowTaskFailedByServer(_) => ErrorCode::WorkflowTaskFailedByServer,
+            EngineError::QueryFailed(_) => ErrorCode::QueryFailed,
+            EngineError::DeadlineExceeded(_) => ErrorCode::DeadlineExceeded,
+            EngineError::Unavailable(_) => ErrorCode::Unavailable,
+        }
+    }
+
+    /// Errors that are part of normal traffic (lost replies under a fault plan, queries that
+    /// found no worker, tasks already closed), logged at DEBUG rather than INFO.
+    pub(crate) fn is_everyday(&self) -> bool {
+        matches!(
+            self,
+            EngineError::NotFound(_)
+                | EngineError::Unavailable(_)
+                | EngineError::DeadlineExceeded(_)
+        )
+    }
+
     /// The gRPC status for this error.
     pub fn to_status(&self) -> tonic::Status {
         let message = self.to_string();
@@ -107,7 +281,6 @@ impl EngineError {
                 )),
             ),
             EngineError::FailedPrecondition(_) => (Code::FailedPrecondition, None),
-            EngineError::Unimplemented(_) => (Code::Unimplemented, None),
             EngineError::QueryFailed(_) => (
                 Code::InvalidArgument,
                 Some(any(
@@ -142,5 +315,53 @@ fn any(type_name: &str, value: Vec<u8>) -> prost_wkt_types::Any {
     prost_wkt_types::Any {
         type_url: format!("type.googleapis.com/{type_name}"),
         value,
+    }
+}
+
+/// The table of codes as `engine/ERRORS.md` holds it (a test keeps the two equal).
+pub fn error_table_markdown() -> String {
+    let mut table = String::from("| code | meaning | what to do |\n|---|---|---|\n");
+    for code in ErrorCode::ALL {
+        table.push_str(&format!(
+            "| {} | {} | {} |\n",
+            code.as_str(),
+            code.meaning(),
+            code.what_to_do()
+        ));
+    }
+    table
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_md_lists_every_code_as_the_registry_says() {
+        let doc = include_str!("../ERRORS.md");
+        let table = error_table_markdown();
+        assert!(
+            doc.contains(&table),
+            "engine/ERRORS.md is out of date; its table must be exactly:\n{table}"
+        );
+    }
+
+    #[test]
+    fn codes_are_unique_and_in_order() {
+        let codes: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        let mut sorted = codes.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(codes, sorted);
+    }
+
+    #[test]
+    fn messages_start_with_their_code_except_the_servers_own_words() {
+        let error = EngineError::NotFound("gone".to_string());
+        assert_eq!(error.to_string(), "[WFE003] gone");
+        assert_eq!(error.code(), ErrorCode::NotFound);
+        let server = EngineError::WorkflowTaskFailedByServer("UnhandledCommand".to_string());
+        assert_eq!(server.to_string(), "UnhandledCommand");
+        assert_eq!(server.code().as_str(), "WFE011");
     }
 }

@@ -43,7 +43,7 @@ mod handle;
 
 pub use canned::CannedAnswer;
 pub use clock::TimeMode;
-pub use error::EngineError;
+pub use error::{EngineError, ErrorCode, error_table_markdown};
 pub use handle::TestEngine;
 pub use server::{Engine, StartError};
 pub use shared::EngineConfig;

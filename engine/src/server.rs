@@ -11,8 +11,10 @@ use tonic::codec::CompressionEncoding;
 
 use crate::frontend::Frontend;
 use crate::frontend::health::HealthService;
+use crate::frontend::operator::OperatorFrontend;
 use crate::frontend::test_service::TestControl;
 use crate::services::health::health_server::HealthServer;
+use crate::services::operatorservice::operator_service_server::OperatorServiceServer;
 use crate::services::testservice::test_service_server::TestServiceServer;
 use crate::services::workflowservice::workflow_service_server::WorkflowServiceServer;
 use crate::shared::{EngineConfig, Shared};
@@ -23,9 +25,13 @@ const MAX_MESSAGE_BYTES: usize = 128 * 1024 * 1024;
 
 /// Error starting the engine.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum StartError {
     /// The address could not be bound.
-    #[error("[WFE101] cannot listen on {address}: {source}")]
+    #[error(
+        "[{}] cannot listen on {address}: {source}",
+        crate::error::ErrorCode::Bind
+    )]
     Bind {
         /// The address.
         address: String,
@@ -44,6 +50,15 @@ pub struct Engine {
     server: Arc<Mutex<Option<Server>>>,
     driver: Option<JoinHandle<()>>,
     restarter: Option<JoinHandle<()>>,
+}
+
+impl StartError {
+    /// The stable code of this error.
+    pub fn code(&self) -> crate::error::ErrorCode {
+        match self {
+            StartError::Bind { .. } => crate::error::ErrorCode::Bind,
+        }
+    }
 }
 
 impl Engine {
@@ -141,7 +156,17 @@ fn serve(
         let served = tonic::transport::Server::builder()
             .add_service(workflow_service)
             .add_service(HealthServer::new(HealthService))
-            .add_service(TestServiceServer::new(test_control))
+            .add_service(
+                OperatorServiceServer::new(OperatorFrontend)
+                    .accept_compressed(CompressionEncoding::Gzip)
+                    .send_compressed(CompressionEncoding::Gzip),
+            )
+            // The SDKs' time-skipping environments compress TestService calls too.
+            .add_service(
+                TestServiceServer::new(test_control)
+                    .accept_compressed(CompressionEncoding::Gzip)
+                    .send_compressed(CompressionEncoding::Gzip),
+            )
             .serve_with_incoming_shutdown(incoming, async move {
                 tokio::select! {
                     _ = shutdown.wait_for(|stop| *stop) => {}
@@ -150,7 +175,7 @@ fn serve(
             })
             .await;
         if let Err(error) = served {
-            eprintln!("wfkit engine: the gRPC server stopped: {error}");
+            tracing::error!(%error, "the gRPC server stopped");
         }
     });
     Server { task, restart }
@@ -207,7 +232,7 @@ async fn restart_on_request(
             }
         }
         let Some(listener) = listener else {
-            eprintln!("wfkit engine: cannot listen on {address} again after a restart");
+            tracing::error!(%address, "cannot listen on the address again after a restart");
             return;
         };
         let new = serve(shared.clone(), listener, shutdown.clone());

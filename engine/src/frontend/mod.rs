@@ -7,6 +7,7 @@ mod get_history;
 pub(crate) mod health;
 mod list;
 mod long_poll;
+pub(crate) mod operator;
 mod poll_activity_task;
 mod poll_workflow_task;
 mod query;
@@ -23,6 +24,7 @@ use std::sync::Arc;
 use temporalio_protos::temporal::api::workflowservice::v1 as api;
 use tonic::{Request, Response, Status};
 
+use crate::error::EngineError;
 use crate::services::workflowservice::workflow_service_server::WorkflowService;
 use crate::shared::Shared;
 
@@ -41,11 +43,32 @@ macro_rules! routes {
             $(
                 async fn $name(&self, request: Request<api::$request>) -> Result<Response<api::$response>, Status> {
                     self.shared.stall.wait().await;
-                    Frontend::$name(self, request.into_inner()).await.map(Response::new).map_err(Status::from)
+                    let started = std::time::Instant::now();
+                    let answer = Frontend::$name(self, request.into_inner()).await;
+                    log_request(stringify!($name), started, answer.as_ref().err());
+                    answer.map(Response::new).map_err(Status::from)
                 }
             )*
         }
     };
+}
+
+/// The engine's request log (target `wfkit_engine::rpc`): one event per RPC with its outcome,
+/// at DEBUG, so `wfkit serve --log-level debug` (or a test's subscriber) shows the path of a
+/// failing test's requests; errors other than the everyday ones (empty polls, not found) at INFO.
+fn log_request(rpc: &'static str, started: std::time::Instant, error: Option<&EngineError>) {
+    let elapsed_us = started.elapsed().as_micros() as u64;
+    match error {
+        None => tracing::debug!(target: "wfkit_engine::rpc", rpc, elapsed_us, "ok"),
+        Some(error) => {
+            let code = error.code().as_str();
+            if error.is_everyday() {
+                tracing::debug!(target: "wfkit_engine::rpc", rpc, elapsed_us, code, %error, "failed");
+            } else {
+                tracing::info!(target: "wfkit_engine::rpc", rpc, elapsed_us, code, %error, "failed");
+            }
+        }
+    }
 }
 
 routes! {

@@ -10,6 +10,7 @@ use temporalio_protos::temporal::api::testservice::v1::{
 };
 use tonic::{Request, Response, Status};
 
+use crate::error::EngineError;
 use crate::services::testservice::test_service_server::TestService;
 use crate::shared::Shared;
 use crate::time::{duration, timestamp};
@@ -45,9 +46,9 @@ impl TestService for TestControl {
         let released = self.shared.lock().clock.unlock();
         self.shared.timer_wake.notify_one();
         if !released {
-            return Err(Status::failed_precondition(
-                "[WFE006] time skipping is not locked",
-            ));
+            return Err(
+                EngineError::FailedPrecondition("time skipping is not locked".to_string()).into(),
+            );
         }
         Ok(Response::new(UnlockTimeSkippingResponse {}))
     }
@@ -57,8 +58,11 @@ impl TestService for TestControl {
         &self,
         request: Request<SleepRequest>,
     ) -> Result<Response<SleepResponse>, Status> {
-        let by = duration(request.get_ref().duration.as_ref())
-            .ok_or_else(|| Status::invalid_argument("[WFE001] duration is not set on request"))?;
+        let by = duration(request.get_ref().duration.as_ref()).ok_or_else(|| {
+            Status::from(EngineError::InvalidArgument(
+                "duration is not set on request".to_string(),
+            ))
+        })?;
         self.advance(by);
         Ok(Response::new(SleepResponse {}))
     }
@@ -72,7 +76,11 @@ impl TestService for TestControl {
             .timestamp
             .as_ref()
             .map(|t| UNIX_EPOCH + Duration::new(t.seconds.max(0) as u64, t.nanos.max(0) as u32))
-            .ok_or_else(|| Status::invalid_argument("[WFE001] timestamp is not set on request"))?;
+            .ok_or_else(|| {
+                Status::from(EngineError::InvalidArgument(
+                    "timestamp is not set on request".to_string(),
+                ))
+            })?;
         let now = self.shared.lock().now();
         if let Ok(ahead) = target.duration_since(now) {
             self.advance(ahead);

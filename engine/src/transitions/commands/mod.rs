@@ -123,15 +123,6 @@ pub(crate) fn apply(
 
 fn command_name(attributes: &CommandAttributes) -> &'static str {
     match attributes {
-        CommandAttributes::StartChildWorkflowExecutionCommandAttributes(_) => {
-            "StartChildWorkflowExecution"
-        }
-        CommandAttributes::SignalExternalWorkflowExecutionCommandAttributes(_) => {
-            "SignalExternalWorkflowExecution"
-        }
-        CommandAttributes::RequestCancelExternalWorkflowExecutionCommandAttributes(_) => {
-            "RequestCancelExternalWorkflowExecution"
-        }
         CommandAttributes::ProtocolMessageCommandAttributes(_) => "ProtocolMessage",
         CommandAttributes::ScheduleNexusOperationCommandAttributes(_) => "ScheduleNexusOperation",
         CommandAttributes::RequestCancelNexusOperationCommandAttributes(_) => {
