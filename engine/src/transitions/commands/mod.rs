@@ -5,6 +5,7 @@ mod cancel_timer;
 mod cancel_workflow;
 mod complete_workflow;
 mod continue_as_new;
+mod external;
 mod fail_workflow;
 mod modify_workflow_properties;
 mod record_marker;

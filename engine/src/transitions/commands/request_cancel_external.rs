@@ -16,8 +16,8 @@ use temporalio_protos::temporal::api::history::v1::{
     WorkflowExecutionCancelRequestedEventAttributes,
 };
 
+use super::external::{self, Delivery, Initiated, initiated_namespace, sender_execution};
 use super::{CommandRefused, refused};
-use crate::execution::BufferedEvent;
 use crate::ids::ExecutionKey;
 use crate::state::{Deferred, State};
 
@@ -35,19 +35,7 @@ pub(super) fn handle(
             "WorkflowId is not set on command.",
         ));
     }
-    // The event names the namespace as the command did (the server leaves it empty when the
-    // command does); the target is looked up in the sender's namespace then.
-    let target_namespace = if command.namespace.is_empty() {
-        key.namespace.clone()
-    } else {
-        command.namespace.clone()
-    };
-    let namespace_id = state
-        .namespaces
-        .get(&target_namespace)
-        .map(|n| n.id.clone())
-        .unwrap_or_default();
-    let namespace = command.namespace.clone();
+    let (namespace, namespace_id) = initiated_namespace(state, key, &command.namespace);
     let initiated_event_id = state.write(
         key,
         Attributes::RequestCancelExternalWorkflowExecutionInitiatedEventAttributes(
@@ -80,57 +68,34 @@ impl State {
         sender: &ExecutionKey,
         initiated_event_id: i64,
     ) {
-        let Some(initiated) =
-            self.event_attributes(sender, initiated_event_id, |attributes| match attributes {
+        external::deliver(
+            self,
+            sender,
+            initiated_event_id,
+            |attributes| match attributes {
                 Attributes::RequestCancelExternalWorkflowExecutionInitiatedEventAttributes(a) => {
-                    Some(a.clone())
+                    Some((
+                        a.reason.clone(),
+                        Initiated {
+                            namespace: a.namespace.clone(),
+                            namespace_id: a.namespace_id.clone(),
+                            workflow_execution: a.workflow_execution.clone(),
+                            control: a.control.clone(),
+                        },
+                    ))
                 }
                 _ => None,
-            })
-        else {
-            return;
-        };
-        let (namespace, target_key) = self.external_target(
-            sender,
-            &initiated.namespace,
-            initiated.workflow_execution.as_ref(),
-        );
-        let Some(target_key) = target_key else {
-            self.record_external(
-                sender,
-                BufferedEvent::plain(Attributes::RequestCancelExternalWorkflowExecutionFailedEventAttributes(
-                    RequestCancelExternalWorkflowExecutionFailedEventAttributes {
-                        cause: CancelExternalWorkflowExecutionFailedCause::ExternalWorkflowExecutionNotFound as i32,
-                        // Written by the server's transfer task, which leaves this unset.
-                        workflow_task_completed_event_id: 0,
-                        namespace: namespace.clone(),
-                        namespace_id: initiated.namespace_id.clone(),
-                        workflow_execution: initiated.workflow_execution.clone(),
-                        initiated_event_id,
-                        control: initiated.control.clone(),
+            },
+            |reason, initiated, namespace| Delivery {
+                to_target: Attributes::WorkflowExecutionCancelRequestedEventAttributes(
+                    WorkflowExecutionCancelRequestedEventAttributes {
+                        cause: reason,
+                        external_initiated_event_id: initiated_event_id,
+                        external_workflow_execution: Some(sender_execution(sender)),
+                        identity: String::new(),
                     },
-                )),
-            );
-            return;
-        };
-        self.record_external(
-            &target_key,
-            BufferedEvent::plain(Attributes::WorkflowExecutionCancelRequestedEventAttributes(
-                WorkflowExecutionCancelRequestedEventAttributes {
-                    cause: initiated.reason.clone(),
-                    external_initiated_event_id: initiated_event_id,
-                    external_workflow_execution: Some(WorkflowExecution {
-                        workflow_id: sender.workflow_id.clone(),
-                        run_id: sender.run_id.clone(),
-                    }),
-                    identity: String::new(),
-                },
-            )),
-        );
-        self.record_external(
-            sender,
-            BufferedEvent::plain(
-                Attributes::ExternalWorkflowExecutionCancelRequestedEventAttributes(
+                ),
+                to_sender: Attributes::ExternalWorkflowExecutionCancelRequestedEventAttributes(
                     ExternalWorkflowExecutionCancelRequestedEventAttributes {
                         initiated_event_id,
                         namespace,
@@ -138,7 +103,21 @@ impl State {
                         workflow_execution: initiated.workflow_execution,
                     },
                 ),
-            ),
+            },
+            |initiated, namespace| {
+                Attributes::RequestCancelExternalWorkflowExecutionFailedEventAttributes(
+                    RequestCancelExternalWorkflowExecutionFailedEventAttributes {
+                        cause: CancelExternalWorkflowExecutionFailedCause::ExternalWorkflowExecutionNotFound as i32,
+                        // Written by the server's transfer task, which leaves this unset.
+                        workflow_task_completed_event_id: 0,
+                        namespace,
+                        namespace_id: initiated.namespace_id,
+                        workflow_execution: initiated.workflow_execution,
+                        initiated_event_id,
+                        control: initiated.control,
+                    },
+                )
+            },
         );
     }
 }

@@ -14,8 +14,8 @@ use temporalio_protos::temporal::api::history::v1::{
     WorkflowExecutionSignaledEventAttributes,
 };
 
+use super::external::{self, Delivery, Initiated, initiated_namespace, sender_execution};
 use super::{CommandRefused, refused};
-use crate::execution::BufferedEvent;
 use crate::ids::ExecutionKey;
 use crate::state::{Deferred, State};
 
@@ -43,19 +43,7 @@ pub(super) fn handle(
             "SignalName is not set on command.",
         ));
     }
-    // The event names the namespace as the command did (the server leaves it empty when the
-    // command does); the target is looked up in the sender's namespace then.
-    let target_namespace = if command.namespace.is_empty() {
-        key.namespace.clone()
-    } else {
-        command.namespace.clone()
-    };
-    let namespace_id = state
-        .namespaces
-        .get(&target_namespace)
-        .map(|n| n.id.clone())
-        .unwrap_or_default();
-    let namespace = command.namespace.clone();
+    let (namespace, namespace_id) = initiated_namespace(state, key, &command.namespace);
     let initiated_event_id = state.write(
         key,
         Attributes::SignalExternalWorkflowExecutionInitiatedEventAttributes(
@@ -87,60 +75,33 @@ impl State {
         sender: &ExecutionKey,
         initiated_event_id: i64,
     ) {
-        let Some(initiated) =
-            self.event_attributes(sender, initiated_event_id, |attributes| match attributes {
-                Attributes::SignalExternalWorkflowExecutionInitiatedEventAttributes(a) => {
-                    Some(a.clone())
-                }
-                _ => None,
-            })
-        else {
-            return;
-        };
-        let (namespace, target_key) = self.external_target(
+        external::deliver(
+            self,
             sender,
-            &initiated.namespace,
-            initiated.workflow_execution.as_ref(),
-        );
-        let Some(target_key) = target_key else {
-            self.record_external(
-                sender,
-                BufferedEvent::plain(Attributes::SignalExternalWorkflowExecutionFailedEventAttributes(
-                    SignalExternalWorkflowExecutionFailedEventAttributes {
-                        cause: SignalExternalWorkflowExecutionFailedCause::ExternalWorkflowExecutionNotFound as i32,
-                        // Written by the server's transfer task, which leaves this unset.
-                        workflow_task_completed_event_id: 0,
-                        namespace: namespace.clone(),
-                        namespace_id: initiated.namespace_id.clone(),
-                        workflow_execution: initiated.workflow_execution.clone(),
-                        initiated_event_id,
-                        control: initiated.control.clone(),
+            initiated_event_id,
+            |attributes| match attributes {
+                Attributes::SignalExternalWorkflowExecutionInitiatedEventAttributes(a) => Some((
+                    a.clone(),
+                    Initiated {
+                        namespace: a.namespace.clone(),
+                        namespace_id: a.namespace_id.clone(),
+                        workflow_execution: a.workflow_execution.clone(),
+                        control: a.control.clone(),
                     },
                 )),
-            );
-            return;
-        };
-        self.record_external(
-            &target_key,
-            BufferedEvent::plain(Attributes::WorkflowExecutionSignaledEventAttributes(
-                WorkflowExecutionSignaledEventAttributes {
-                    signal_name: initiated.signal_name.clone(),
-                    input: initiated.input.clone(),
-                    header: initiated.header.clone(),
-                    external_workflow_execution: Some(
-                        temporalio_protos::temporal::api::common::v1::WorkflowExecution {
-                            workflow_id: sender.workflow_id.clone(),
-                            run_id: sender.run_id.clone(),
-                        },
-                    ),
-                    ..WorkflowExecutionSignaledEventAttributes::default()
-                },
-            )),
-        );
-        self.record_external(
-            sender,
-            BufferedEvent::plain(
-                Attributes::ExternalWorkflowExecutionSignaledEventAttributes(
+                _ => None,
+            },
+            |command, initiated, namespace| Delivery {
+                to_target: Attributes::WorkflowExecutionSignaledEventAttributes(
+                    WorkflowExecutionSignaledEventAttributes {
+                        signal_name: command.signal_name,
+                        input: command.input,
+                        header: command.header,
+                        external_workflow_execution: Some(sender_execution(sender)),
+                        ..WorkflowExecutionSignaledEventAttributes::default()
+                    },
+                ),
+                to_sender: Attributes::ExternalWorkflowExecutionSignaledEventAttributes(
                     ExternalWorkflowExecutionSignaledEventAttributes {
                         initiated_event_id,
                         namespace,
@@ -149,7 +110,21 @@ impl State {
                         control: initiated.control,
                     },
                 ),
-            ),
+            },
+            |initiated, namespace| {
+                Attributes::SignalExternalWorkflowExecutionFailedEventAttributes(
+                    SignalExternalWorkflowExecutionFailedEventAttributes {
+                        cause: SignalExternalWorkflowExecutionFailedCause::ExternalWorkflowExecutionNotFound as i32,
+                        // Written by the server's transfer task, which leaves this unset.
+                        workflow_task_completed_event_id: 0,
+                        namespace,
+                        namespace_id: initiated.namespace_id,
+                        workflow_execution: initiated.workflow_execution,
+                        initiated_event_id,
+                        control: initiated.control,
+                    },
+                )
+            },
         );
     }
 }
