@@ -26,9 +26,30 @@ impl State {
         })
     }
 
+    /// True while a task waits in a normal (not sticky) queue for a worker to poll it. Virtual
+    /// time must not skip past such a task's timeouts: the worker may still be starting, or slow
+    /// to poll on a busy machine, and real time would have waited for it too. (A task a worker
+    /// holds, or one on a crashed worker's sticky queue, is different: its timeout is what
+    /// brings the run forward.)
+    pub(crate) fn waits_for_a_poller(&self) -> bool {
+        use crate::execution::WorkflowTask;
+        use crate::execution::activity::ActivityPhase;
+        self.executions.values().any(|execution| {
+            execution.is_running()
+                && (matches!(
+                    execution.workflow_task,
+                    WorkflowTask::Scheduled { sticky: false, .. }
+                ) || execution
+                    .activities
+                    .values()
+                    .any(|activity| activity.phase == ActivityPhase::Scheduled))
+        })
+    }
+
     /// Fires what is due (skipping ahead when allowed; `ignore_outstanding`: even past work
-    /// in progress) and returns how long to sleep, and whether work in progress is what keeps
-    /// the clock from skipping.
+    /// in progress) and returns how long to sleep, and whether work that workers hold (and no
+    /// task waiting for a poller) is what keeps the clock from skipping: only then may the
+    /// driver's hung-work grace let the clock move on.
     pub(crate) fn fire_due(&mut self, mut ignore_outstanding: bool) -> (Duration, bool) {
         let mut fired = 0usize;
         while fired < MAX_FIRED_PER_PASS {
@@ -51,7 +72,8 @@ impl State {
                     ignore_outstanding = false;
                     continue;
                 }
-                return (self.clock.real_wait(next).min(MAX_SLEEP), busy);
+                let held_by_workers = busy && !self.waits_for_a_poller();
+                return (self.clock.real_wait(next).min(MAX_SLEEP), held_by_workers);
             }
             for target in due {
                 fired += 1;
