@@ -161,6 +161,8 @@ fn v2_unpatched_change_is_nondeterministic_at_the_recorded_charge() {
             "{result}"
         );
         assert_eq!(result["hint"]["code"], "activity-type-changed", "{result}");
+        let text = result["hint"]["text"].as_str().unwrap_or("");
+        assert!(!text.contains('{'), "API names are filled in: {result}");
     }
     // Still waiting on the timer: the change comes after it, so this history replays.
     assert_eq!(run.result(WAITING)["verdict"], "ok", "{}", run.text);

@@ -288,11 +288,11 @@ fn hint_for(actual: Option<&Step>, expected: Option<&Step>) -> Hint {
         ),
         (Some(Step::Marker { name }), _) if name == PATCH_MARKER => hint(
             "patch-missing",
-            "the code takes a patched() branch the history never took; histories recorded before the change need the old branch",
+            "the code takes a {patched} branch the history never took; histories recorded before the change need the old branch",
         ),
         (_, Some(Step::Marker { name })) if name == PATCH_MARKER => hint(
             "patch-removed",
-            "the history carries a patch marker the code no longer checks: keep deprecate_patch() until those histories are gone",
+            "the history carries a patch marker the code no longer checks: keep {deprecate_patch} until those histories are gone",
         ),
         (Some(new), Some(old)) if new.closes() && !old.closes() => hint(
             "early-completion",
@@ -301,7 +301,7 @@ fn hint_for(actual: Option<&Step>, expected: Option<&Step>) -> Hint {
         (Some(new), Some(old)) if old.closes() && !new.closes() => hint(
             "step-before-completion",
             format!(
-                "the code adds a step ({}) before the workflow ends: guard new steps with patched()",
+                "the code adds a step ({}) before the workflow ends: guard new steps with {{patched}}",
                 new.describe()
             ),
         ),
@@ -313,7 +313,7 @@ fn hint_for(actual: Option<&Step>, expected: Option<&Step>) -> Hint {
         (Some(new), None) => hint(
             "command-added",
             format!(
-                "the code issues {} that the history does not have: guard new steps with patched()",
+                "the code issues {} that the history does not have: guard new steps with {{patched}}",
                 new.describe()
             ),
         ),
@@ -329,88 +329,4 @@ fn hint_for(actual: Option<&Step>, expected: Option<&Step>) -> Hint {
             "the code issues a different command where the history recorded this event",
         ),
     }
-}
-
-/// Reads what sdk-core's nondeterminism message says: the event (`HistoryEvent(id: N, Type)`),
-/// or for messages that only quote names (`Activity type of scheduled event 'A' does not match
-/// activity type of activity command 'B'`) the recorded event with that name; and a hint from
-/// the wording.
-pub(crate) fn from_sdk_message(
-    message: &str,
-    history: &temporalio_protos::temporal::api::history::v1::History,
-) -> (Divergence, Hint) {
-    let (mut divergence, hint) = read_sdk_message(message);
-    if divergence.event_id.is_none()
-        && let [recorded, issued, ..] = quoted(message).as_slice()
-        && message.contains("Activity type of scheduled event")
-    {
-        let found = history.events.iter().find(|e| {
-            matches!(event_step(e), Some(Step::Activity { activity_type, .. }) if &activity_type == recorded)
-        });
-        if let Some(event) = found {
-            divergence.event_id = Some(event.event_id);
-            divergence.event_type = Some("ActivityTaskScheduled".to_string());
-        }
-        divergence.expected = Some(format!("activity {recorded}"));
-        divergence.actual = Some(format!("activity {issued}"));
-    }
-    (divergence, hint)
-}
-
-/// The texts between single quotes, in order.
-fn quoted(message: &str) -> Vec<String> {
-    message
-        .split('\'')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_string)
-        .collect()
-}
-
-fn read_sdk_message(message: &str) -> (Divergence, Hint) {
-    let event = message.find("HistoryEvent(id: ").and_then(|start| {
-        let rest = &message[start + "HistoryEvent(id: ".len()..];
-        let end = rest.find(')')?;
-        let (id, kind) = rest[..end].split_once(", ")?;
-        Some((id.trim().parse::<i64>().ok()?, kind.trim().to_string()))
-    });
-    let lower = message.to_ascii_lowercase();
-    let hint = if lower.contains("activity type of scheduled event") {
-        hint(
-            "activity-type-changed",
-            "an activity was inserted, replaced, renamed or reordered without a patch",
-        )
-    } else if lower.contains("activity id of scheduled event") {
-        hint(
-            "activity-order-changed",
-            "activities were added, removed or reordered",
-        )
-    } else if lower.contains("patch marker") {
-        hint(
-            "patch-removed",
-            "a patched() call was removed while histories still carry its marker: use deprecate_patch()",
-        )
-    } else if lower.contains("no command scheduled for event") {
-        hint(
-            "command-removed",
-            "the history has a step the code no longer issues: a step was removed without a patch",
-        )
-    } else if lower.contains("does not handle this event") {
-        hint(
-            "command-changed",
-            "the code issues a different command where the history recorded this event",
-        )
-    } else {
-        hint(
-            "sdk-only",
-            "the SDK reports nondeterminism; its message says where",
-        )
-    };
-    let divergence = Divergence {
-        event_id: event.as_ref().map(|(id, _)| *id),
-        event_type: event.map(|(_, kind)| kind),
-        sdk_message: Some(message.to_string()),
-        ..Divergence::default()
-    };
-    (divergence, hint)
 }

@@ -7,9 +7,11 @@
 //! the commands of the last task are compared with the recorded ones here.
 
 mod compare;
+mod language;
 mod probe;
 mod report;
 mod rust_sdk;
+mod sdk_text;
 mod session;
 mod shape;
 mod source;
@@ -17,6 +19,7 @@ mod verdict;
 
 use std::time::{Duration, Instant};
 
+pub use language::SdkLanguage;
 pub use report::{ReplayReport, ReplayResult};
 pub use rust_sdk::{ReplayError, Replayer};
 pub use source::{HistoryItem, collect};
@@ -65,6 +68,7 @@ pub async fn replay(
         task_queue: options.task_queue.clone(),
         task_timeout: options.task_timeout,
         probes: std::sync::atomic::AtomicU64::new(0),
+        language: std::sync::Mutex::new(SdkLanguage::Unknown),
     };
     let stop = std::sync::atomic::AtomicBool::new(false);
     let judged = stream::iter(items.iter().enumerate())

@@ -9,8 +9,10 @@ use temporalio_protos::temporal::api::enums::v1::{
 use temporalio_protos::temporal::api::history::v1::History;
 use wfkit_engine::{CannedAnswer, TestEngine};
 
-use crate::compare::{adds_patch_marker, compare, from_sdk_message};
+use crate::compare::{adds_patch_marker, compare};
+use crate::language::SdkLanguage;
 use crate::probe::{ProbeRun, replay_probe, task_probe};
+use crate::sdk_text::{PlainFailure, from_sdk_message, names_nondeterminism, unknown_query};
 use crate::shape::{Shape, recorded_commands};
 use crate::verdict::{Verdict, hint};
 
@@ -24,6 +26,8 @@ pub(crate) struct Session<'e> {
     /// Run ids handed out so far: each probe gets a fresh one, so a worker's cache never mixes
     /// two histories (core keys its cache by run id).
     pub(crate) probes: std::sync::atomic::AtomicU64,
+    /// The worker's language, from the SDK metadata of its first completion; hints name its API.
+    pub(crate) language: std::sync::Mutex<SdkLanguage>,
 }
 
 impl Session<'_> {
@@ -43,18 +47,41 @@ impl Session<'_> {
         &self,
         response: temporalio_protos::temporal::api::workflowservice::v1::PollWorkflowTaskQueueResponse,
     ) -> CannedAnswer {
-        self.engine
+        let answer = self
+            .engine
             .run_canned_task(
                 &self.namespace,
                 &self.task_queue,
                 response,
                 self.task_timeout,
             )
-            .await
+            .await;
+        if let CannedAnswer::Completed(completed) = &answer
+            && let Some(metadata) = &completed.sdk_metadata
+            && !metadata.sdk_name.is_empty()
+        {
+            let mut language = self
+                .language
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if *language == SdkLanguage::Unknown {
+                *language = SdkLanguage::from_sdk_name(&metadata.sdk_name);
+            }
+        }
+        answer
     }
 
-    /// The verdict on one history.
+    /// The verdict on one history, its hints in the worker's language.
     pub(crate) async fn judge(&self, history: &History, workflow_id: &str) -> Verdict {
+        let verdict = self.judge_in_any_language(history, workflow_id).await;
+        let language = *self
+            .language
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        verdict.in_language(language)
+    }
+
+    async fn judge_in_any_language(&self, history: &History, workflow_id: &str) -> Verdict {
         if history.events.first().map(|e| e.event_type)
             != Some(EventType::WorkflowExecutionStarted as i32)
         {
@@ -76,7 +103,7 @@ impl Session<'_> {
                         if adds_patch_marker(&completed.commands, &recorded) {
                             // A fresh task takes the new branch of patched(); replay decides.
                             match self.confirm_by_replay(history, workflow_id, last).await {
-                                Verdict::Ok { .. } => notes.push("a patched() branch is new since the recording; replay keeps the old one".to_string()),
+                                Verdict::Ok { .. } => notes.push("a {patched} branch is new since the recording; replay keeps the old one".to_string()),
                                 other => return other,
                             }
                         } else {
@@ -120,11 +147,11 @@ impl Session<'_> {
                     .map(|f| f.message.clone())
                     .unwrap_or(answer.error_message.clone());
                 if answer.cause == WorkflowTaskFailedCause::NonDeterministicError as i32
-                    || message.contains("TMPRL1100")
+                    || names_nondeterminism(&message)
                 {
                     let (divergence, hint) = from_sdk_message(&message, history);
                     Verdict::Nondeterministic { divergence, hint }
-                } else if message.contains("not found") || message.contains("unknown") {
+                } else if unknown_query(&message) {
                     // An SDK without the metadata query replayed the history to find that out.
                     Verdict::Ok {
                         notes: vec![format!(
@@ -152,26 +179,24 @@ fn failure_verdict(answer: CannedAnswer, history: &History) -> Verdict {
             let cause = WorkflowTaskFailedCause::try_from(failed.cause)
                 .unwrap_or(WorkflowTaskFailedCause::Unspecified);
             if cause == WorkflowTaskFailedCause::NonDeterministicError
-                || message.contains("TMPRL1100")
+                || names_nondeterminism(&message)
             {
                 let (divergence, hint) = from_sdk_message(&message, history);
                 return Verdict::Nondeterministic { divergence, hint };
             }
-            let hint = if message.contains("not found") || message.contains("not registered") {
-                hint(
+            let hint = match PlainFailure::of(&message) {
+                PlainFailure::UnregisteredType => hint(
                     "unregistered-type",
                     "the workflow type is not registered on the replay worker",
-                )
-            } else if message.to_ascii_lowercase().contains("deadlock") {
-                hint(
+                ),
+                PlainFailure::Deadlock => hint(
                     "deadlock",
                     "the workflow code blocked the worker (a deadlock detector fired)",
-                )
-            } else {
-                hint(
+                ),
+                PlainFailure::Panic => hint(
                     "panic",
                     "the workflow code failed (panicked or raised) while replaying",
-                )
+                ),
             };
             Verdict::Failed {
                 message,

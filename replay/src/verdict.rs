@@ -75,6 +75,35 @@ impl Verdict {
     pub fn is_ok(&self) -> bool {
         matches!(self, Verdict::Ok { .. })
     }
+
+    /// The same verdict with its hint and notes naming the API of `language`'s SDK.
+    pub(crate) fn in_language(self, language: crate::language::SdkLanguage) -> Verdict {
+        match self {
+            Verdict::Ok { notes } => Verdict::Ok {
+                notes: notes.iter().map(|n| language.localize(n)).collect(),
+            },
+            Verdict::Nondeterministic { divergence, hint } => Verdict::Nondeterministic {
+                divergence,
+                hint: Hint {
+                    code: hint.code,
+                    text: language.localize(&hint.text),
+                },
+            },
+            Verdict::Failed {
+                message,
+                cause,
+                hint,
+            } => Verdict::Failed {
+                message,
+                cause,
+                hint: Hint {
+                    code: hint.code,
+                    text: language.localize(&hint.text),
+                },
+            },
+            unreadable @ Verdict::Unreadable { .. } => unreadable,
+        }
+    }
 }
 
 impl fmt::Display for Verdict {
