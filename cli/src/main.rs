@@ -49,6 +49,9 @@ enum Command {
     Load(Box<load::LoadArgs>),
     /// Run the reference engine as a stand-alone Temporal-compatible server.
     Serve(serve::ServeArgs),
+    /// The engine as a drop-in for Temporal's Java time-skipping test server: `wfkit
+    /// test-server PORT` (the SDKs' environments run `wfkit-test-server PORT`).
+    TestServer(serve::TestServerArgs),
     /// Work with load reports: merge the reports of several load generator processes.
     #[command(subcommand)]
     Report(report::ReportCommand),
@@ -89,6 +92,7 @@ fn main() -> std::process::ExitCode {
             },
         },
         Command::Serve(args) => serve::run(&args),
+        Command::TestServer(args) => serve::run_test_server(&args),
         Command::Demo(args) => demo::run(&args),
         Command::Replay(args) => replay::run(&args),
         Command::Worker(args) => worker::run(&args),
