@@ -1,6 +1,8 @@
 //! `wfkit history ...` end to end: the real binary on real and broken files, checking output
 //! and exit codes (0 success, 1 check failed, 2 unusable input).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -20,11 +22,7 @@ fn public(relative: &str) -> String {
 }
 
 fn text(output: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
+    common::printed(output)
 }
 
 #[test]

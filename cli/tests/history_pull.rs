@@ -1,22 +1,14 @@
 //! `wfkit history pull` against the real Temporal dev server: executions made with the
 //! `temporal` CLI are listed, downloaded, and load and validate with wfkit-history.
 
+mod common;
+
 use std::process::Command;
 
 use wfkit_devserver::{DevServer, find_temporal_binary};
 
 fn temporal(address: &str, args: &[&str]) {
-    let binary = find_temporal_binary().expect("the temporal CLI (run `bash scripts/setup.sh`)");
-    let output = Command::new(binary)
-        .args(args)
-        .args(["--address", address])
-        .output()
-        .expect("temporal runs");
-    assert!(
-        output.status.success(),
-        "temporal {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    common::temporal_cli(address, args);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -107,11 +99,7 @@ async fn pull_downloads_every_matching_history() {
         .arg(out.path())
         .output()
         .expect("wfkit runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let text = common::printed(&output);
     assert_eq!(output.status.code(), Some(0), "{text}");
 
     let mut files: Vec<_> = std::fs::read_dir(out.path())

@@ -2,6 +2,8 @@
 //! demands a client certificate in front of the real dev server; the load generator's client
 //! and the in-process SDK worker both connect through it.
 
+mod common;
+
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -50,11 +52,7 @@ async fn the_built_in_worker_runs_load_through_mutual_tls() -> anyhow::Result<()
             .output()
     })
     .await??;
-    let shown = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let shown = common::printed(&output);
     ensure!(output.status.code() == Some(0), "{shown}");
     let report: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("report.json"))?)?;

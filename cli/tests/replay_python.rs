@@ -82,11 +82,7 @@ async fn python_histories_replay_and_a_change_is_flagged() {
         .arg(&changed)
         .output()
         .expect("wfkit runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let text = common::printed(&output);
     assert_eq!(output.status.code(), Some(1), "{text}");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(stdout.lines().count(), 1, "one annotation: {stdout}");

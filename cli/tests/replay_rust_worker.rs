@@ -2,6 +2,8 @@
 //! histories recorded from v1 replay ok on v1 and v3, nondeterministically on v2, and fail on
 //! the version that panics.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -23,13 +25,8 @@ fn replay(version: &str) -> (i32, serde_json::Value) {
         .arg(&histories)
         .output()
         .expect("wfkit runs");
-    let report = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "{e}: {}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
+    let report = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", common::printed(&output)));
     (output.status.code().unwrap_or(-1), report)
 }
 

@@ -86,11 +86,7 @@ async fn replay_from_cluster_judges_recent_histories() {
         ])
         .output()
         .expect("wfkit runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let text = common::printed(&output);
     assert_eq!(output.status.code(), Some(0), "{text}");
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON report");
     let results = report["results"].as_array().expect("results");

@@ -1,6 +1,8 @@
 //! `wfkit serve` with the official `temporal` CLI as the client, and the official Rust SDK
 //! worker: start, query, signal, result, describe, list and `show -o json` all work.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
@@ -46,19 +48,7 @@ fn serve_with(extra: &[&str], stderr: Stdio) -> Served {
 }
 
 fn temporal(address: &str, args: &[&str]) -> String {
-    let binary = find_temporal_binary().expect("the temporal CLI (run `bash scripts/setup.sh`)");
-    let output = Command::new(binary)
-        .args(args)
-        .args(["--address", address])
-        .output()
-        .expect("temporal runs");
-    assert!(
-        output.status.success(),
-        "temporal {args:?} failed:\n{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).to_string()
+    common::temporal_cli(address, args)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
