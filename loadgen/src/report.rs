@@ -20,6 +20,7 @@ mod merge_reports;
 mod plots;
 mod schema;
 mod svg;
+mod tables;
 mod time_format;
 mod write;
 

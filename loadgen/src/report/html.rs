@@ -4,10 +4,11 @@
 use std::fmt::Write as _;
 
 use super::compare::{Comparison, Verdict};
-use super::markdown::{history_latency_rows, latency_rows, ms};
+use super::markdown::{history_latency_rows, latency_rows};
 use super::plots::{latency_distribution, percentiles_over_time, throughput_over_time};
 use super::schema::Report;
 use super::svg::escape;
+use super::tables;
 use super::time_format::utc_text;
 use crate::LoadgenError;
 use crate::measure::Percentiles;
@@ -83,30 +84,9 @@ pub fn html(
         );
         percentile_table(&mut page, "server side (ms)", &history_latency_rows(report));
     }
-    let counts = &report.counts;
-    let _ = writeln!(
-        page,
-        "<table><tr><th>scheduled</th><th>issued</th><th>late</th><th>dropped</th><th>completed</th><th>failed</th><th>unfinished</th></tr><tr><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr></table>",
-        counts.scheduled,
-        counts.issued,
-        counts.late,
-        counts.dropped,
-        counts.completed,
-        counts.failed,
-        counts.unfinished
-    );
+    page.push_str(&tables::counts(&report.counts).html());
     if !report.errors.is_empty() {
-        page.push_str("<table><tr><th>phase</th><th>status</th><th>count</th></tr>");
-        for error in &report.errors {
-            let _ = write!(
-                page,
-                "<tr><td>{}</td><td><code>{}</code></td><td class=\"n\">{}</td></tr>",
-                error.phase.as_str(),
-                escape(&error.status),
-                error.count
-            );
-        }
-        page.push_str("</table>\n");
+        page.push_str(&tables::errors(&report.errors).html());
     }
     for chart in [
         percentiles_over_time(report),
@@ -149,23 +129,5 @@ pub fn html(
 
 /// A table of named percentiles, in milliseconds, headed `heading`.
 fn percentile_table(page: &mut String, heading: &str, rows: &[(&'static str, &Percentiles)]) {
-    let _ = write!(
-        page,
-        "<table><tr><th>{}</th><th>count</th><th>p50</th><th>p90</th><th>p99</th><th>p99.9</th><th>max</th></tr>",
-        escape(heading)
-    );
-    for (name, percentiles) in rows {
-        let _ = write!(
-            page,
-            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-            escape(name),
-            percentiles.count,
-            ms(percentiles.p50_us),
-            ms(percentiles.p90_us),
-            ms(percentiles.p99_us),
-            ms(percentiles.p999_us),
-            ms(percentiles.max_us)
-        );
-    }
-    page.push_str("</table>\n");
+    page.push_str(&tables::percentiles(heading, rows).html());
 }

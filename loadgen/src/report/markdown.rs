@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use super::compare::{Comparison, Verdict};
 use super::schema::Report;
+use super::tables;
 use super::time_format::utc_text;
 use crate::measure::Percentiles;
 
@@ -71,30 +72,12 @@ pub fn markdown(
             interval_us as f64 / 1_000.0
         );
     }
-    let counts = &report.counts;
-    text.push_str("## Counts\n\n| scheduled | issued | late | dropped | completed | failed | unfinished |\n|---:|---:|---:|---:|---:|---:|---:|\n");
-    let _ = writeln!(
-        text,
-        "| {} | {} | {} | {} | {} | {} | {} |\n",
-        counts.scheduled,
-        counts.issued,
-        counts.late,
-        counts.dropped,
-        counts.completed,
-        counts.failed,
-        counts.unfinished
-    );
+    text.push_str("## Counts\n\n");
+    text.push_str(&tables::counts(&report.counts).markdown());
+    text.push('\n');
     if !report.errors.is_empty() {
-        text.push_str("## Errors\n\n| phase | status | count |\n|---|---|---:|\n");
-        for error in &report.errors {
-            let _ = writeln!(
-                text,
-                "| {} | `{}` | {} |",
-                error.phase.as_str(),
-                error.status,
-                error.count
-            );
-        }
+        text.push_str("## Errors\n\n");
+        text.push_str(&tables::errors(&report.errors).markdown());
         text.push('\n');
     }
     if let Some(comparison) = comparison {
@@ -116,22 +99,7 @@ pub(crate) fn latency_table(report: &Report) -> String {
 
 /// A table of named percentiles, in milliseconds.
 fn rows_table(rows: &[(&'static str, &Percentiles)]) -> String {
-    let mut text = String::from(
-        "| | count | p50 | p90 | p99 | p99.9 | max |\n|---|---:|---:|---:|---:|---:|---:|\n",
-    );
-    for (name, percentiles) in rows {
-        let _ = writeln!(
-            text,
-            "| {name} | {} | {} | {} | {} | {} | {} |",
-            percentiles.count,
-            ms(percentiles.p50_us),
-            ms(percentiles.p90_us),
-            ms(percentiles.p99_us),
-            ms(percentiles.p999_us),
-            ms(percentiles.max_us)
-        );
-    }
-    text
+    tables::percentiles("", rows).markdown()
 }
 
 /// The histograms shown in tables, with readable names.
@@ -166,10 +134,6 @@ pub(crate) fn history_latency_rows(report: &Report) -> Vec<(&'static str, &Perce
         ],
         None => Vec::new(),
     }
-}
-
-pub(crate) fn ms(us: u64) -> String {
-    format!("{:.3}", us as f64 / 1_000.0)
 }
 
 fn stop_text(report: &Report) -> String {
