@@ -237,6 +237,10 @@ async fn restart_on_request(
         };
         let new = serve(shared.clone(), listener, shutdown.clone());
         *server.lock().unwrap_or_else(|p| p.into_inner()) = Some(new);
+        // The new server serves: polls may hand out tasks again.
+        let mut state = shared.lock();
+        state.faults.restarting = false;
+        state.matching.wake_all();
     }
 }
 

@@ -59,6 +59,10 @@ pub(crate) struct FaultState {
     /// Restarts so far: a long poll that began before a restart hands out nothing after it
     /// (its connection is about to drop, and a task sent into it would be lost).
     pub(crate) restarts: u64,
+    /// True from a restart fault until the new server serves: no poll gets a task meanwhile,
+    /// since the old server's connections are draining and a task sent on one would be lost,
+    /// at a point that depends on timing (a plan must strike at the same place every time).
+    pub(crate) restarting: bool,
 }
 
 impl FaultState {

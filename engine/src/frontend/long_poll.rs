@@ -43,7 +43,7 @@ impl Frontend {
                 let mut state = self.shared.lock();
                 // An engine restart (an injected fault) ends the polls that began before it:
                 // their connections are about to drop, and a task sent into one would be lost.
-                if state.faults.restarts != restarts {
+                if state.faults.restarts != restarts || state.faults.restarting {
                     return Err(EngineError::Unavailable(
                         "the engine restarted (injected fault)".to_string(),
                     ));

@@ -38,6 +38,7 @@ impl State {
     pub(crate) fn restart_engine(&mut self) {
         self.drop_in_flight(|_| true);
         self.faults.restarts += 1;
+        self.faults.restarting = true;
         // Waiting polls and history waits look again, see the restart and end.
         self.matching.wake_all();
         for execution in self.executions.values() {
