@@ -20,10 +20,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CRATE_PATH = re.compile(r"\bcrate::(?:\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
-SUPER_PATH = re.compile(r"\bsuper::(?:\{([^}]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
 LINE_COMMENT = re.compile(r"//.*$")
-ROOT_FILES = {"lib.rs", "main.rs"}
 
 
 def workspace_members() -> list[Path]:

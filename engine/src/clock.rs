@@ -77,6 +77,11 @@ impl Clock {
             .unwrap_or(Duration::ZERO)
     }
 
+    /// True when time moves only by skipping ([`TimeMode::Virtual`]).
+    pub(crate) fn is_virtual(&self) -> bool {
+        self.mode.is_virtual()
+    }
+
     /// True when the clock may jump (the caller checks that no work is outstanding).
     pub(crate) fn may_skip(&self) -> bool {
         matches!(self.mode, TimeMode::Skipping | TimeMode::Virtual { .. }) && self.locks == 0

@@ -1,8 +1,13 @@
 //! GetSystemInfo and the namespace RPCs.
 
 use temporalio_protos::temporal::api::enums::v1::NamespaceState;
+use temporalio_protos::temporal::api::enums::v1::{ArchivalState, ReplicationState};
+use temporalio_protos::temporal::api::namespace::v1::BadBinaries;
 use temporalio_protos::temporal::api::namespace::v1::{
     NamespaceConfig, NamespaceInfo, namespace_info,
+};
+use temporalio_protos::temporal::api::replication::v1::{
+    ClusterReplicationConfig, NamespaceReplicationConfig,
 };
 use temporalio_protos::temporal::api::workflowservice::v1::{
     DescribeNamespaceRequest, DescribeNamespaceResponse, GetSystemInfoRequest,
@@ -155,28 +160,20 @@ fn describe(record: &NamespaceRecord) -> DescribeNamespaceResponse {
         config: Some(NamespaceConfig {
             workflow_execution_retention_ttl: Some(proto_duration(record.retention)),
             // The server always sends these; the `temporal` CLI dereferences them.
-            bad_binaries: Some(
-                temporalio_protos::temporal::api::namespace::v1::BadBinaries::default(),
-            ),
-            history_archival_state:
-                temporalio_protos::temporal::api::enums::v1::ArchivalState::Disabled as i32,
-            visibility_archival_state:
-                temporalio_protos::temporal::api::enums::v1::ArchivalState::Disabled as i32,
+            bad_binaries: Some(BadBinaries::default()),
+            history_archival_state: ArchivalState::Disabled as i32,
+            visibility_archival_state: ArchivalState::Disabled as i32,
             ..NamespaceConfig::default()
         }),
         // A single-cluster server names its one cluster `active`, as start-dev does.
-        replication_config: Some(
-            temporalio_protos::temporal::api::replication::v1::NamespaceReplicationConfig {
-                active_cluster_name: "active".to_string(),
-                clusters: vec![
-                    temporalio_protos::temporal::api::replication::v1::ClusterReplicationConfig {
-                        cluster_name: "active".to_string(),
-                        ..Default::default()
-                    },
-                ],
-                state: temporalio_protos::temporal::api::enums::v1::ReplicationState::Normal as i32,
-            },
-        ),
+        replication_config: Some(NamespaceReplicationConfig {
+            active_cluster_name: "active".to_string(),
+            clusters: vec![ClusterReplicationConfig {
+                cluster_name: "active".to_string(),
+                ..Default::default()
+            }],
+            state: ReplicationState::Normal as i32,
+        }),
         ..DescribeNamespaceResponse::default()
     }
 }

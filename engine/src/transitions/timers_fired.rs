@@ -72,7 +72,9 @@ impl State {
                     ignore_outstanding = false;
                     continue;
                 }
-                let held_by_workers = busy && !self.waits_for_a_poller();
+                // Only virtual time uses the answer (the driver's hung-work grace): spare the
+                // scan of every run in real time.
+                let held_by_workers = busy && self.clock.is_virtual() && !self.waits_for_a_poller();
                 return (self.clock.real_wait(next).min(MAX_SLEEP), held_by_workers);
             }
             for target in due {
