@@ -1,7 +1,8 @@
 //! `wfkit-test-server` as the Python SDK's time-skipping test server: the official
 //! `WorkflowEnvironment.start_time_skipping(test_server_existing_path=...)` starts it, a
 //! workflow that sleeps 30 days returns at once, `env.sleep` and `get_current_time` work, and
-//! with auto time skipping disabled a timer takes its real time
+//! with auto time skipping disabled a timer takes its real time, and an update whose handler
+//! sleeps 7 days returns at once while the workflow sees the week pass
 //! (`scenarios/python/time_skipping_env.py`). Wall times are printed, never bounded above.
 
 mod common;
@@ -44,6 +45,15 @@ fn the_python_sdks_time_skipping_environment_runs_on_wfkit_test_server() {
     // Disabled skipping: the 2 s timer ran in real time (a lower bound holds on any machine).
     assert!(
         measured["no_skip_wall_s"].as_f64().unwrap_or(0.0) >= 1.8,
+        "{measured}"
+    );
+    // Waiting on an update's outcome let time skip: the handler's week passed for the workflow.
+    assert_eq!(measured["update_result"], "update finished");
+    assert!(
+        measured["update_workflow_elapsed_s"]
+            .as_f64()
+            .unwrap_or(0.0)
+            >= 7.0 * 86_400.0,
         "{measured}"
     );
 }

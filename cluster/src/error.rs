@@ -6,6 +6,8 @@
 
 use std::path::PathBuf;
 
+use crate::error_code::ErrorCode;
+
 /// An error talking to a Temporal frontend. The `Display` form starts with the stable code.
 #[derive(Debug, thiserror::Error)]
 pub enum ClusterError {
@@ -115,21 +117,26 @@ pub enum ClusterError {
 }
 
 impl ClusterError {
-    /// The stable code, such as `WFC005`.
+    /// The stable code, such as `WFC005` (the registry's [`ErrorCode::as_str`]).
     pub fn code(&self) -> &'static str {
+        self.error_code().as_str()
+    }
+
+    /// The code as data: its meaning and what to do ([`ErrorCode`]).
+    pub fn error_code(&self) -> ErrorCode {
         match self {
-            ClusterError::InvalidAddress { .. } => "WFC001",
-            ClusterError::TlsFile { .. } => "WFC002",
-            ClusterError::TlsConfig { .. } => "WFC003",
-            ClusterError::InvalidMetadata { .. } => "WFC004",
-            ClusterError::Unreachable { .. } => "WFC005",
-            ClusterError::Rpc { .. } => "WFC006",
-            ClusterError::InvalidPullOption { .. } => "WFC007",
-            ClusterError::Io { .. } => "WFC008",
-            ClusterError::HistoryWrite { .. } => "WFC009",
-            ClusterError::HistoryTooLong { .. } => "WFC010",
-            ClusterError::HistoryDecode { .. } => "WFC011",
-            ClusterError::Internal { .. } => "WFC012",
+            ClusterError::InvalidAddress { .. } => ErrorCode::InvalidAddress,
+            ClusterError::TlsFile { .. } => ErrorCode::TlsFile,
+            ClusterError::TlsConfig { .. } => ErrorCode::TlsConfig,
+            ClusterError::InvalidMetadata { .. } => ErrorCode::InvalidMetadata,
+            ClusterError::Unreachable { .. } => ErrorCode::Unreachable,
+            ClusterError::Rpc { .. } => ErrorCode::Rpc,
+            ClusterError::InvalidPullOption { .. } => ErrorCode::InvalidPullOption,
+            ClusterError::Io { .. } => ErrorCode::Io,
+            ClusterError::HistoryWrite { .. } => ErrorCode::HistoryWrite,
+            ClusterError::HistoryTooLong { .. } => ErrorCode::HistoryTooLong,
+            ClusterError::HistoryDecode { .. } => ErrorCode::HistoryDecode,
+            ClusterError::Internal { .. } => ErrorCode::Internal,
         }
     }
 
@@ -185,4 +192,91 @@ pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
         source = cause.source();
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(what: &str) -> String {
+        what.to_owned()
+    }
+
+    fn path() -> PathBuf {
+        PathBuf::from("out/h.json")
+    }
+
+    /// One value of every variant, in code order.
+    fn one_of_each() -> Vec<ClusterError> {
+        vec![
+            ClusterError::InvalidAddress {
+                address: text("ftp://x"),
+                reason: text("only http:// and https://"),
+            },
+            ClusterError::TlsFile {
+                path: path(),
+                role: "client key",
+                reason: text("no usable PEM private key"),
+            },
+            ClusterError::TlsConfig {
+                message: text("a client key needs its certificate"),
+            },
+            ClusterError::InvalidMetadata {
+                what: "API key",
+                reason: text("it is empty"),
+            },
+            ClusterError::Unreachable {
+                address: text("127.0.0.1:1"),
+                message: text("connection refused"),
+            },
+            ClusterError::Rpc {
+                call: text("GetSystemInfo"),
+                code: tonic::Code::NotFound,
+                message: text("namespace not found"),
+            },
+            ClusterError::InvalidPullOption {
+                message: text("the limit must be at least 1"),
+            },
+            ClusterError::Io {
+                path: path(),
+                source: std::io::Error::other("denied"),
+            },
+            ClusterError::HistoryWrite {
+                path: path(),
+                source: wfkit_history::HistoryError::Write {
+                    message: text("disk full"),
+                },
+            },
+            ClusterError::HistoryTooLong {
+                workflow_id: text("w"),
+                run_id: text("r"),
+                max_pages: 1,
+            },
+            ClusterError::HistoryDecode {
+                workflow_id: text("w"),
+                run_id: text("r"),
+                message: text("raw history blob in encoding 2"),
+            },
+            ClusterError::Internal {
+                message: text("a task panicked"),
+            },
+        ]
+    }
+
+    #[test]
+    fn every_message_starts_with_its_code() {
+        for error in one_of_each() {
+            let message = error.to_string();
+            assert!(
+                message.starts_with(&format!("[{}] ", error.code())),
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_errors_cover_every_code() {
+        let codes: Vec<ErrorCode> = one_of_each().iter().map(ClusterError::error_code).collect();
+        assert_eq!(codes, ErrorCode::ALL);
+    }
 }

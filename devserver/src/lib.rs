@@ -22,6 +22,7 @@
 
 mod binary;
 mod error;
+mod error_code;
 mod options;
 mod output_tail;
 mod ports;
@@ -31,6 +32,7 @@ mod tls_proxy;
 
 pub use binary::{TEMPORAL_BIN_ENV, find_temporal_binary, find_workspace_root};
 pub use error::DevServerError;
+pub use error_code::{ErrorCode, error_table_markdown};
 pub use options::{DEFAULT_NAMESPACE, DevServerOptions};
 pub use server::DevServer;
 pub use tls_proxy::{TlsProxyError, start_tls_proxy};

@@ -13,13 +13,31 @@ use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls::server::WebPkiClientVerifier;
 use tokio_rustls::rustls::{RootCertStore, ServerConfig};
 
+use crate::error_code::ErrorCode;
+
 /// Why the proxy could not start.
 #[derive(Debug, thiserror::Error)]
 #[error("[WFD020] cannot start the TLS proxy: {0}")]
 pub struct TlsProxyError(String);
 
+impl TlsProxyError {
+    /// The stable code, `WFD020` (the registry's [`ErrorCode::as_str`]).
+    pub fn code(&self) -> &'static str {
+        self.error_code().as_str()
+    }
+
+    /// The code as data: its meaning and what to do ([`ErrorCode`]).
+    pub fn error_code(&self) -> ErrorCode {
+        ErrorCode::TlsProxy
+    }
+
+    pub(crate) fn new(reason: impl std::fmt::Display) -> TlsProxyError {
+        TlsProxyError(reason.to_string())
+    }
+}
+
 fn failed(error: impl std::fmt::Display) -> TlsProxyError {
-    TlsProxyError(error.to_string())
+    TlsProxyError::new(error)
 }
 
 /// Accepts TLS on a free loopback port and forwards the plaintext to `upstream`. `certs` holds

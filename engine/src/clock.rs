@@ -38,7 +38,7 @@ impl TimeMode {
 }
 
 /// The clock, kept inside the engine state (so it is read under the same lock as the state).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Clock {
     mode: TimeMode,
     /// Total time skipped so far.

@@ -35,13 +35,19 @@ pub enum ErrorCode {
     Unavailable,
     /// WFE011: the engine failed a workflow task (a refused or unhandled command).
     WorkflowTaskFailedByServer,
+    /// WFE012: the engine hit a bug handling the request and undid it.
+    Internal,
+    /// WFE013: a limit was reached, or the workflow is busy closing.
+    ResourceExhausted,
+    /// WFE014: the operation is not supported in this form.
+    PermissionDenied,
     /// WFE101: the engine cannot listen on the address.
     Bind,
 }
 
 impl ErrorCode {
     /// Every code, in code order.
-    pub const ALL: [ErrorCode; 11] = [
+    pub const ALL: [ErrorCode; 14] = [
         ErrorCode::InvalidArgument,
         ErrorCode::NamespaceNotFound,
         ErrorCode::NotFound,
@@ -52,6 +58,9 @@ impl ErrorCode {
         ErrorCode::DeadlineExceeded,
         ErrorCode::Unavailable,
         ErrorCode::WorkflowTaskFailedByServer,
+        ErrorCode::Internal,
+        ErrorCode::ResourceExhausted,
+        ErrorCode::PermissionDenied,
         ErrorCode::Bind,
     ];
 
@@ -122,6 +131,21 @@ impl ErrorCode {
                 "the engine failed a workflow task for a refused or unhandled command; the message is the server's own words, with no code in front (INVALID_ARGUMENT)",
                 "the SDK retries the task; if it keeps failing, the workflow issues a command the engine refuses",
             ),
+            ErrorCode::Internal => (
+                "WFE012",
+                "the engine panicked handling the request; the request was undone, nothing of it was applied (INTERNAL)",
+                "a wfkit bug: report it with the message and the engine's log; retrying is safe",
+            ),
+            ErrorCode::ResourceExhausted => (
+                "WFE013",
+                "a limit was reached (such as 10 updates in flight on one workflow), or the workflow is closing (RESOURCE_EXHAUSTED)",
+                "retry later, as SDKs do; a workflow that is continuing as new takes the retried request on its new run",
+            ),
+            ErrorCode::PermissionDenied => (
+                "WFE014",
+                "the operation is not supported in this form, such as an update that waits only for ADMITTED (PERMISSION_DENIED); the message is the real server's",
+                "change the request as the message says (wait for ACCEPTED or COMPLETED)",
+            ),
             ErrorCode::Bind => (
                 "WFE101",
                 "the engine cannot listen on the address",
@@ -171,6 +195,12 @@ pub enum EngineError {
     DeadlineExceeded(String),
     /// The reply was lost on the way (an injected fault): the request may have been applied.
     Unavailable(String),
+    /// The handler panicked; its changes were undone. The message is the panic's.
+    Internal(String),
+    /// A limit was reached, or the workflow is closing. The message is the real server's.
+    ResourceExhausted(String),
+    /// The operation is not supported in this form. The message is the real server's.
+    PermissionDenied(String),
 }
 
 impl std::error::Error for EngineError {}
@@ -184,7 +214,15 @@ impl std::fmt::Display for EngineError {
             | EngineError::FailedPrecondition(detail)
             | EngineError::QueryFailed(detail)
             | EngineError::DeadlineExceeded(detail)
-            | EngineError::Unavailable(detail) => write!(f, "[{code}] {detail}"),
+            | EngineError::Unavailable(detail)
+            | EngineError::ResourceExhausted(detail)
+            | EngineError::PermissionDenied(detail) => write!(f, "[{code}] {detail}"),
+            EngineError::Internal(detail) => {
+                write!(
+                    f,
+                    "[{code}] the engine panicked and undid the request: {detail}"
+                )
+            }
             EngineError::NamespaceNotFound(namespace) => {
                 write!(f, "[{code}] Namespace {namespace} is not found.")
             }
@@ -218,6 +256,9 @@ impl EngineError {
             EngineError::QueryFailed(_) => ErrorCode::QueryFailed,
             EngineError::DeadlineExceeded(_) => ErrorCode::DeadlineExceeded,
             EngineError::Unavailable(_) => ErrorCode::Unavailable,
+            EngineError::Internal(_) => ErrorCode::Internal,
+            EngineError::ResourceExhausted(_) => ErrorCode::ResourceExhausted,
+            EngineError::PermissionDenied(_) => ErrorCode::PermissionDenied,
         }
     }
 
@@ -290,6 +331,9 @@ impl EngineError {
             ),
             EngineError::DeadlineExceeded(_) => (Code::DeadlineExceeded, None),
             EngineError::Unavailable(_) => (Code::Unavailable, None),
+            EngineError::Internal(_) => (Code::Internal, None),
+            EngineError::ResourceExhausted(_) => (Code::ResourceExhausted, None),
+            EngineError::PermissionDenied(_) => (Code::PermissionDenied, None),
         };
         match detail {
             None => tonic::Status::new(code, message),

@@ -4,7 +4,7 @@
 //! under the state lock and starts the task then, after checking that it is still current. A
 //! poller that goes away never loses a task, because nothing is handed over until it is started.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use tokio::sync::Notify;
@@ -60,9 +60,11 @@ pub(crate) struct TaskRef {
     pub(crate) attempt: i32,
 }
 
-#[derive(Debug, Default)]
+/// One queue. Tasks are a persistent vector: a queue is part of every snapshot of the state
+/// (`State::snapshot`), and copying a long backlog per request would cost O(backlog).
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Queue {
-    tasks: VecDeque<TaskRef>,
+    tasks: imbl::Vector<TaskRef>,
     /// Query tasks go to workflow task pollers before workflow tasks.
     queries: VecDeque<QueryTask>,
     /// Canned tasks (id, prepared response) go first of all.
@@ -82,9 +84,9 @@ pub(crate) struct QueryTask {
 }
 
 /// All task queues.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Matching {
-    queues: BTreeMap<QueueKey, Queue>,
+    queues: imbl::OrdMap<QueueKey, Queue>,
 }
 
 impl Matching {

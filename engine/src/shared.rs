@@ -1,11 +1,12 @@
 //! What every RPC handler and the timer driver share: the state behind its lock, and settings.
 
+use std::ops::{Deref, DerefMut};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use tokio::sync::Notify;
 
-use crate::state::State;
+use crate::state::{Snapshot, State};
 
 /// Engine settings.
 #[derive(Debug, Clone)]
@@ -62,11 +63,49 @@ impl Shared {
         })
     }
 
-    /// Locks the state. A handler that panicked while holding the lock left the state as it was
-    /// at the panic; the engine goes on serving rather than failing every later request.
-    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
-        self.state
+    /// Locks the state for one request. If the holder panics, the state is put back as it was
+    /// when it locked (`StateGuard`'s drop), so a poisoned lock holds a consistent state and
+    /// the engine goes on serving.
+    pub(crate) fn lock(&self) -> StateGuard<'_> {
+        let state = self
+            .state
             .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let before = state.snapshot();
+        StateGuard {
+            state,
+            before: Some(before),
+        }
+    }
+}
+
+/// The locked state, and the snapshot to restore if the holder panics: a request applies all of
+/// its changes or none.
+pub(crate) struct StateGuard<'a> {
+    state: MutexGuard<'a, State>,
+    before: Option<Snapshot>,
+}
+
+impl Deref for StateGuard<'_> {
+    type Target = State;
+    fn deref(&self) -> &State {
+        &self.state
+    }
+}
+
+impl DerefMut for StateGuard<'_> {
+    fn deref_mut(&mut self) -> &mut State {
+        &mut self.state
+    }
+}
+
+impl Drop for StateGuard<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking()
+            && let Some(before) = self.before.take()
+        {
+            self.state.restore(before);
+            tracing::error!(target: "wfkit_engine::rpc", "a request panicked; its changes were undone");
+        }
     }
 }

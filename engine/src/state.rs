@@ -1,8 +1,14 @@
 //! Everything the engine knows, behind one lock: namespaces, executions, task queues, timers,
 //! the clock. Handlers lock it, change it and unlock without awaiting in between, so every
 //! change is atomic and the order of changes is the order of the history.
+//!
+//! The large collections are persistent (`imbl`): `State::snapshot` copies the whole state in
+//! O(1), and a request that panics halfway is undone by restoring the snapshot taken when it
+//! locked (`shared::StateGuard`).
 
 use std::collections::BTreeMap;
+
+use imbl::OrdMap;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -22,26 +28,77 @@ use crate::timers::TimerWheel;
 pub(crate) struct State {
     pub(crate) clock: Clock,
     pub(crate) ids: IdGenerator,
-    pub(crate) namespaces: BTreeMap<String, NamespaceRecord>,
-    pub(crate) executions: BTreeMap<ExecutionKey, Execution>,
+    pub(crate) namespaces: OrdMap<String, NamespaceRecord>,
+    pub(crate) executions: OrdMap<ExecutionKey, Execution>,
     /// (namespace, workflow id) to the id of its latest run.
-    pub(crate) current_runs: BTreeMap<(String, String), String>,
+    pub(crate) current_runs: OrdMap<(String, String), String>,
     pub(crate) matching: Matching,
     pub(crate) timers: TimerWheel,
     /// Task ids increase across the whole engine, as the real server's do per shard.
     next_task_id: i64,
     /// Wakes the timer driver when timers or outstanding work change.
     pub(crate) timer_wake: Arc<Notify>,
-    /// Queries dispatched to workers, waiting for their answer, by query id.
-    pub(crate) pending_queries: BTreeMap<i64, tokio::sync::oneshot::Sender<QueryAnswer>>,
     next_query_id: i64,
-    /// Canned tasks handed out or waiting, by id, with whoever waits for the answer.
-    pub(crate) canned_waiters:
-        BTreeMap<i64, tokio::sync::oneshot::Sender<crate::canned::CannedAnswer>>,
+    /// Callers waiting for a worker's answer. Channels to the outside are not part of a
+    /// snapshot: a rollback keeps them, and drops those the undone request added.
+    pub(crate) waiters: Waiters,
+    /// Hooks tests use to strike inside a rule; like the waiters, not rolled back, so a hook
+    /// that struck stays spent.
+    pub(crate) test_hooks: TestHooks,
     /// Effects of a workflow task's commands that happen once the task is complete.
     pub(crate) deferred: Vec<Deferred>,
     /// The installed fault plan and its bookkeeping.
     pub(crate) faults: crate::faults::FaultState,
+}
+
+/// Callers waiting for a worker's answer, by id.
+#[derive(Debug, Default)]
+pub(crate) struct Waiters {
+    /// Queries dispatched to workers, by query id.
+    pub(crate) queries: BTreeMap<i64, tokio::sync::oneshot::Sender<QueryAnswer>>,
+    /// Canned tasks handed out or waiting, by id.
+    pub(crate) canned: BTreeMap<i64, tokio::sync::oneshot::Sender<crate::canned::CannedAnswer>>,
+}
+
+/// Hooks that make a rule fail where a test says.
+#[derive(Debug, Default)]
+pub(crate) struct TestHooks {
+    /// Panic right after writing this many more events (1: the next event written).
+    pub(crate) panic_after_writes: Option<u32>,
+}
+
+impl TestHooks {
+    /// Counts one written event; true when the hook strikes now.
+    pub(crate) fn strikes_after_write(&mut self) -> bool {
+        match self.panic_after_writes {
+            Some(1) => {
+                self.panic_after_writes = None;
+                true
+            }
+            Some(left) => {
+                self.panic_after_writes = Some(left - 1);
+                false
+            }
+            None => false,
+        }
+    }
+}
+
+/// The state as it was when a request locked it, everything but the waiters: what a panicking
+/// request is rolled back to. Taking one costs O(1) (persistent collections share structure).
+#[derive(Debug)]
+pub(crate) struct Snapshot {
+    clock: Clock,
+    ids: IdGenerator,
+    namespaces: OrdMap<String, NamespaceRecord>,
+    executions: OrdMap<ExecutionKey, Execution>,
+    current_runs: OrdMap<(String, String), String>,
+    matching: Matching,
+    timers: TimerWheel,
+    next_task_id: i64,
+    next_query_id: i64,
+    deferred: Vec<Deferred>,
+    faults: crate::faults::FaultState,
 }
 
 /// An effect a command asks for, performed after its workflow task completes, so that events it
@@ -71,7 +128,7 @@ pub(crate) struct QueryAnswer {
 
 impl State {
     pub(crate) fn new(mode: TimeMode, seed: u64, timer_wake: Arc<Notify>) -> Self {
-        let mut namespaces = BTreeMap::new();
+        let mut namespaces = OrdMap::new();
         let mut ids = IdGenerator::new(seed);
         namespaces.insert(
             "default".to_string(),
@@ -81,18 +138,85 @@ impl State {
             clock: Clock::new(mode),
             ids,
             namespaces,
-            executions: BTreeMap::new(),
-            current_runs: BTreeMap::new(),
+            executions: OrdMap::new(),
+            current_runs: OrdMap::new(),
             matching: Matching::default(),
             timers: TimerWheel::default(),
             next_task_id: 1_048_576,
             timer_wake,
-            pending_queries: BTreeMap::new(),
             next_query_id: 0,
+            waiters: Waiters::default(),
+            test_hooks: TestHooks::default(),
             deferred: Vec::new(),
             faults: crate::faults::FaultState::default(),
-            canned_waiters: BTreeMap::new(),
         }
+    }
+
+    /// A copy of everything but the waiters, to restore if the request that locked panics.
+    pub(crate) fn snapshot(&self) -> Snapshot {
+        // Destructured so that a new field cannot be left out of the snapshot by accident.
+        let State {
+            clock,
+            ids,
+            namespaces,
+            executions,
+            current_runs,
+            matching,
+            timers,
+            next_task_id,
+            timer_wake: _,
+            next_query_id,
+            waiters: _,
+            test_hooks: _,
+            deferred,
+            faults,
+        } = self;
+        Snapshot {
+            clock: clock.clone(),
+            ids: ids.clone(),
+            namespaces: namespaces.clone(),
+            executions: executions.clone(),
+            current_runs: current_runs.clone(),
+            matching: matching.clone(),
+            timers: timers.clone(),
+            next_task_id: *next_task_id,
+            next_query_id: *next_query_id,
+            deferred: deferred.clone(),
+            faults: faults.clone(),
+        }
+    }
+
+    /// Puts the state back as it was at `snapshot`. Waiters the undone request added are
+    /// dropped, so whoever waits on them gets an error instead of waiting for ever.
+    pub(crate) fn restore(&mut self, snapshot: Snapshot) {
+        let Snapshot {
+            clock,
+            ids,
+            namespaces,
+            executions,
+            current_runs,
+            matching,
+            timers,
+            next_task_id,
+            next_query_id,
+            deferred,
+            faults,
+        } = snapshot;
+        self.clock = clock;
+        self.ids = ids;
+        self.namespaces = namespaces;
+        self.executions = executions;
+        self.current_runs = current_runs;
+        self.matching = matching;
+        self.timers = timers;
+        self.next_task_id = next_task_id;
+        self.next_query_id = next_query_id;
+        self.deferred = deferred;
+        self.faults = faults;
+        // Query and canned task ids both come from `next_query_id`.
+        self.waiters.queries.retain(|id, _| *id <= next_query_id);
+        self.waiters.canned.retain(|id, _| *id <= next_query_id);
+        self.timer_wake.notify_one();
     }
 
     pub(crate) fn now(&self) -> SystemTime {

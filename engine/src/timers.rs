@@ -1,7 +1,6 @@
 //! Everything that happens at a time: user timers, activity retries and timeouts, workflow
 //! task timeouts, workflow run and execution timeouts. One ordered wheel, driven by one task.
 
-use std::collections::BTreeMap;
 use std::time::SystemTime;
 
 use crate::ids::ExecutionKey;
@@ -60,9 +59,9 @@ pub(crate) enum WorkflowTaskTimeoutKind {
 }
 
 /// Deadlines in order; equal deadlines fire in the order they were set.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct TimerWheel {
-    entries: BTreeMap<(u128, u64), TimerTarget>,
+    entries: imbl::OrdMap<(u128, u64), TimerTarget>,
     sequence: u64,
 }
 
@@ -82,18 +81,50 @@ impl TimerWheel {
     pub(crate) fn take_due(&mut self, now: SystemTime) -> Vec<TimerTarget> {
         let now = nanos(now);
         let mut due = Vec::new();
-        while let Some(entry) = self.entries.first_entry() {
-            if entry.key().0 > now {
+        while let Some(key) = self.entries.get_min().map(|(key, _)| *key) {
+            if key.0 > now {
                 break;
             }
-            due.push(entry.remove());
+            if let Some(target) = self.entries.remove(&key) {
+                due.push(target);
+            }
         }
         due
     }
 
+    /// Drops the timeouts of one workflow task (a speculative task that was dropped: the next
+    /// one gets the same ids).
+    pub(crate) fn remove_workflow_task_timeouts(
+        &mut self,
+        key: &ExecutionKey,
+        scheduled_event_id: i64,
+        attempt: i32,
+    ) {
+        let gone: Vec<(u128, u64)> = self
+            .entries
+            .iter()
+            .filter(|(_, target)| {
+                matches!(target, TimerTarget::WorkflowTaskTimeout { key: k, scheduled_event_id: s, attempt: a, .. }
+                    if k == key && *s == scheduled_event_id && *a == attempt)
+            })
+            .map(|(deadline, _)| *deadline)
+            .collect();
+        for deadline in gone {
+            self.entries.remove(&deadline);
+        }
+    }
+
     /// Drops every target of a run (it closed).
     pub(crate) fn remove_execution(&mut self, key: &ExecutionKey) {
-        self.entries.retain(|_, target| target_key(target) != key);
+        let gone: Vec<(u128, u64)> = self
+            .entries
+            .iter()
+            .filter(|(_, target)| target_key(target) == key)
+            .map(|(deadline, _)| *deadline)
+            .collect();
+        for deadline in gone {
+            self.entries.remove(&deadline);
+        }
     }
 }
 

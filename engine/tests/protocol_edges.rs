@@ -58,6 +58,10 @@ use wfkit_engine::{EngineConfig, TestEngine, TimeMode};
 use wfkit_history::event::{event_type, type_name};
 use wfkit_history::{History, HistoryEvent, diff, normalize};
 
+#[path = "protocol_edges/updates.rs"]
+mod updates;
+use updates::{update_during_running_task, update_rejected_leaves_no_events};
+
 const IDENTITY: &str = "wfkit-protocol-edges";
 const WORKFLOW_TYPE: &str = "ProtocolEdgesWorkflow";
 const ACTIVITY_TYPE: &str = "ProtocolEdgesActivity";
@@ -1262,6 +1266,8 @@ fn cases() -> Vec<Case> {
         case!(signal_with_start),
         case!(cancel_missing_external),
         case!(signal_external),
+        case!(update_rejected_leaves_no_events),
+        case!(update_during_running_task),
     ]
 }
 

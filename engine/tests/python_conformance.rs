@@ -25,6 +25,7 @@ const REQUIRED_SCENARIOS: &[&str] = &[
     "py_signals_query",
     "py_timer_retry",
     "py_failing",
+    "py_updates",
 ];
 /// The runner limits each scenario itself; this bounds the whole process (start-up included).
 const RUNNER_TIMEOUT: Duration = Duration::from_secs(180);

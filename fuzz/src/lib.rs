@@ -30,6 +30,7 @@ mod case;
 mod check;
 mod effects;
 mod error;
+mod error_code;
 mod invariants;
 pub mod plan;
 pub mod strategy;
@@ -41,6 +42,7 @@ pub use check::{
 };
 pub use effects::{SideEffect, SideEffects};
 pub use error::FuzzError;
+pub use error_code::{ErrorCode, error_table_markdown};
 pub use invariants::{Invariant, InvariantFn, Violation};
 pub use plan::{FaultPlan, PlannedFault};
 pub use target::{FuzzTarget, OptionsFn, SignalSpec, WorkerSpawn, Workers};

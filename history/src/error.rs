@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use crate::error_code::ErrorCode;
+
 /// Where in an input a problem was found: the file, which history (for arrays), which event.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Location {
@@ -100,15 +102,20 @@ pub enum HistoryError {
 }
 
 impl HistoryError {
-    /// The stable code, such as `WFH003`.
+    /// The stable code, such as `WFH003` (the registry's [`ErrorCode::as_str`]).
     pub fn code(&self) -> &'static str {
+        self.error_code().as_str()
+    }
+
+    /// The code as data: its meaning and what to do ([`ErrorCode`]).
+    pub fn error_code(&self) -> ErrorCode {
         match self {
-            HistoryError::Io { .. } => "WFH001",
-            HistoryError::Json { .. } => "WFH002",
-            HistoryError::Field { .. } => "WFH003",
-            HistoryError::Proto { .. } => "WFH004",
-            HistoryError::Empty { .. } => "WFH005",
-            HistoryError::Write { .. } => "WFH006",
+            HistoryError::Io { .. } => ErrorCode::Io,
+            HistoryError::Json { .. } => ErrorCode::Json,
+            HistoryError::Field { .. } => ErrorCode::Field,
+            HistoryError::Proto { .. } => ErrorCode::Proto,
+            HistoryError::Empty { .. } => ErrorCode::Empty,
+            HistoryError::Write { .. } => ErrorCode::Write,
         }
     }
 
@@ -141,8 +148,80 @@ impl fmt::Display for Warning {
 }
 
 /// Warning code: a field the protos do not know (written by a newer server or SDK); dropped.
-pub const WARN_UNKNOWN_FIELD: &str = "WFH101";
+pub const WARN_UNKNOWN_FIELD: &str = ErrorCode::UnknownField.as_str();
 /// Warning code: an enum value the protos do not know; read as the unspecified value (0).
-pub const WARN_UNKNOWN_ENUM: &str = "WFH102";
+pub const WARN_UNKNOWN_ENUM: &str = ErrorCode::UnknownEnum.as_str();
 /// Warning code: a top-level key other than `events`; ignored.
-pub const WARN_UNKNOWN_TOP_LEVEL: &str = "WFH103";
+pub const WARN_UNKNOWN_TOP_LEVEL: &str = ErrorCode::UnknownTopLevelKey.as_str();
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn location() -> Box<Location> {
+        Box::new(Location {
+            source: "h.json".to_string(),
+            ..Location::default()
+        })
+    }
+
+    /// One value of every variant, in code order.
+    fn one_of_each() -> Vec<HistoryError> {
+        vec![
+            HistoryError::Io {
+                path: "h.json".to_string(),
+                source: std::io::Error::other("denied"),
+            },
+            HistoryError::Json {
+                location: location(),
+                message: "bad".to_string(),
+            },
+            HistoryError::Field {
+                location: location(),
+                message: "bad".to_string(),
+            },
+            HistoryError::Proto {
+                location: location(),
+                message: "bad".to_string(),
+            },
+            HistoryError::Empty {
+                source_name: "h.json".to_string(),
+                message: "the input is empty".to_string(),
+            },
+            HistoryError::Write {
+                message: "bad".to_string(),
+            },
+        ]
+    }
+
+    #[test]
+    fn every_message_starts_with_its_code() {
+        for error in one_of_each() {
+            let text = error.to_string();
+            assert!(text.starts_with(&format!("[{}] ", error.code())), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_errors_are_exactly_the_wfh0_codes() {
+        let codes: Vec<ErrorCode> = one_of_each().iter().map(HistoryError::error_code).collect();
+        let errors: Vec<ErrorCode> = ErrorCode::ALL
+            .into_iter()
+            .filter(|code| code.as_str().starts_with("WFH0"))
+            .collect();
+        assert_eq!(codes, errors);
+    }
+
+    #[test]
+    fn warnings_start_with_their_code() {
+        let warning = Warning {
+            code: WARN_UNKNOWN_ENUM,
+            location: *location(),
+            message: "read as unspecified".to_string(),
+        };
+        assert!(
+            warning.to_string().starts_with("[WFH102] h.json"),
+            "{warning}"
+        );
+    }
+}

@@ -18,6 +18,7 @@ mod codec;
 pub mod descriptors;
 mod diff;
 mod error;
+mod error_code;
 pub mod event;
 mod json_fixup;
 mod json_read;
@@ -37,6 +38,7 @@ pub use diff::{Divergence, FieldDiff, HistoryDiff, diff};
 pub use error::{
     HistoryError, Location, WARN_UNKNOWN_ENUM, WARN_UNKNOWN_FIELD, WARN_UNKNOWN_TOP_LEVEL, Warning,
 };
+pub use error_code::{ErrorCode, error_table_markdown};
 pub use json_write::{EnumStyle, event_to_json, write_json, write_json_array};
 pub use normalize::{DEFAULT_DROPPED_FIELDS, Normalizer, STICKY_QUEUE_PLACEHOLDER, normalize};
 pub use stats::{
@@ -46,7 +48,7 @@ pub use stats::{
 pub use table::render_table;
 pub use validate::{ValidationReport, Violation, validate};
 
-/// Validation violation codes (stable).
+/// Validation violation codes (stable), as strings; [`ErrorCode`] holds them as data.
 pub mod codes {
     pub use crate::validate::{
         V_ATTRIBUTES, V_CLOSE_EVENT, V_DANGLING_REFERENCE, V_EMPTY, V_EVENT_ID_GAP, V_FIRST_EVENT,

@@ -16,6 +16,7 @@ use temporalio_protos::temporal::api::history::v1::{
     History, HistoryEvent, history_event::Attributes,
 };
 
+use crate::error_code::ErrorCode;
 use crate::event::{event_type, is_close, type_name};
 
 /// One broken rule.
@@ -71,19 +72,19 @@ impl fmt::Display for ValidationReport {
 }
 
 /// Violation code: event ids are not 1, 2, 3, ...
-pub const V_EVENT_ID_GAP: &str = "WFV001";
+pub const V_EVENT_ID_GAP: &str = ErrorCode::EventIdGap.as_str();
 /// Violation code: the first event is not WorkflowExecutionStarted.
-pub const V_FIRST_EVENT: &str = "WFV002";
+pub const V_FIRST_EVENT: &str = ErrorCode::FirstEvent.as_str();
 /// Violation code: a reference points to a missing, later or wrong-typed event.
-pub const V_DANGLING_REFERENCE: &str = "WFV003";
+pub const V_DANGLING_REFERENCE: &str = ErrorCode::DanglingReference.as_str();
 /// Violation code: workflow task events out of order.
-pub const V_WORKFLOW_TASK_ORDER: &str = "WFV004";
+pub const V_WORKFLOW_TASK_ORDER: &str = ErrorCode::WorkflowTaskOrder.as_str();
 /// Violation code: a close event that is not last, or more than one.
-pub const V_CLOSE_EVENT: &str = "WFV005";
+pub const V_CLOSE_EVENT: &str = ErrorCode::CloseEvent.as_str();
 /// Violation code: an event without attributes, or with attributes of another type.
-pub const V_ATTRIBUTES: &str = "WFV006";
+pub const V_ATTRIBUTES: &str = ErrorCode::Attributes.as_str();
 /// Violation code: an empty history.
-pub const V_EMPTY: &str = "WFV007";
+pub const V_EMPTY: &str = ErrorCode::EmptyHistory.as_str();
 
 /// Checks every rule and reports every violation (it does not stop at the first).
 pub fn validate(history: &History) -> ValidationReport {

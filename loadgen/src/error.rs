@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 
+use crate::error_code::ErrorCode;
+
 /// An error from the load generator. The `Display` form starts with the stable code.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadgenError {
@@ -100,21 +102,27 @@ pub enum LoadgenError {
 }
 
 impl LoadgenError {
-    /// The stable code, such as `WFL001`.
+    /// The stable code, such as `WFL001` (the registry's [`ErrorCode::as_str`]).
     #[must_use]
     pub fn code(&self) -> &'static str {
+        self.error_code().as_str()
+    }
+
+    /// The code as data: its meaning and what to do ([`ErrorCode`]).
+    #[must_use]
+    pub fn error_code(&self) -> ErrorCode {
         match self {
-            LoadgenError::InvalidFlag { .. } => "WFL001",
-            LoadgenError::ConflictingFlags { .. } => "WFL002",
-            LoadgenError::MissingModel => "WFL003",
-            LoadgenError::MissingStop => "WFL004",
-            LoadgenError::InvalidConfig { .. } => "WFL005",
-            LoadgenError::Histogram { .. } => "WFL010",
-            LoadgenError::Io { .. } => "WFL011",
-            LoadgenError::Json { .. } => "WFL012",
-            LoadgenError::SchemaVersion { .. } => "WFL013",
-            LoadgenError::Merge { .. } => "WFL014",
-            LoadgenError::Connect { .. } => "WFL020",
+            LoadgenError::InvalidFlag { .. } => ErrorCode::InvalidFlag,
+            LoadgenError::ConflictingFlags { .. } => ErrorCode::ConflictingFlags,
+            LoadgenError::MissingModel => ErrorCode::MissingModel,
+            LoadgenError::MissingStop => ErrorCode::MissingStop,
+            LoadgenError::InvalidConfig { .. } => ErrorCode::InvalidConfig,
+            LoadgenError::Histogram { .. } => ErrorCode::Histogram,
+            LoadgenError::Io { .. } => ErrorCode::Io,
+            LoadgenError::Json { .. } => ErrorCode::Json,
+            LoadgenError::SchemaVersion { .. } => ErrorCode::SchemaVersion,
+            LoadgenError::Merge { .. } => ErrorCode::Merge,
+            LoadgenError::Connect { .. } => ErrorCode::Connect,
         }
     }
 
@@ -135,5 +143,71 @@ impl LoadgenError {
             value: value.into(),
             reason: reason.into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(what: &str) -> String {
+        what.to_owned()
+    }
+
+    /// One value of every variant, in code order.
+    fn one_of_each() -> Vec<LoadgenError> {
+        let json = serde_json::from_str::<serde_json::Value>("{").expect_err("broken JSON");
+        vec![
+            LoadgenError::flag("--rate", "banana", "expected a rate such as 100/s"),
+            LoadgenError::ConflictingFlags {
+                first: text("--rate"),
+                second: text("--concurrency"),
+                reason: text("each sets the load model: choose one"),
+            },
+            LoadgenError::MissingModel,
+            LoadgenError::MissingStop,
+            LoadgenError::config("iterations", "must be at least 1"),
+            LoadgenError::Histogram {
+                name: text("start_latency_us"),
+                message: text("not base64"),
+            },
+            LoadgenError::Io {
+                path: PathBuf::from("reports/x"),
+                source: std::io::Error::other("denied"),
+            },
+            LoadgenError::Json {
+                context: text("report.json"),
+                source: json,
+            },
+            LoadgenError::SchemaVersion {
+                context: text("report.json"),
+                found: 9,
+                supported: 1,
+            },
+            LoadgenError::Merge {
+                reason: text("no reports given"),
+            },
+            LoadgenError::Connect {
+                address: text("127.0.0.1:1"),
+                message: text("connection refused"),
+            },
+        ]
+    }
+
+    #[test]
+    fn every_message_starts_with_its_code() {
+        for error in one_of_each() {
+            let message = error.to_string();
+            assert!(
+                message.starts_with(&format!("[{}] ", error.code())),
+                "{message}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_errors_cover_every_code() {
+        let codes: Vec<ErrorCode> = one_of_each().iter().map(LoadgenError::error_code).collect();
+        assert_eq!(codes, ErrorCode::ALL);
     }
 }

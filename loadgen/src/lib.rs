@@ -32,6 +32,7 @@
 //! ```
 
 mod error;
+mod error_code;
 pub mod executor;
 pub mod measure;
 pub mod model;
@@ -41,6 +42,7 @@ mod simulated;
 pub mod temporal;
 
 pub use error::LoadgenError;
+pub use error_code::{ErrorCode, error_table_markdown};
 pub use executor::{
     InterruptSignal, Interrupter, RunOptions, Target, TargetError, interrupt_pair, run_load,
 };

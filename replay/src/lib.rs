@@ -7,6 +7,7 @@
 //! the commands of the last task are compared with the recorded ones here.
 
 mod compare;
+mod error_code;
 mod language;
 mod probe;
 mod report;
@@ -19,6 +20,7 @@ mod verdict;
 
 use std::time::{Duration, Instant};
 
+pub use error_code::{ErrorCode, error_table_markdown};
 pub use language::SdkLanguage;
 pub use report::{ReplayReport, ReplayResult};
 pub use rust_sdk::{ReplayError, Replayer};

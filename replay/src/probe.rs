@@ -4,6 +4,7 @@ use temporalio_protos::temporal::api::common::v1::{WorkflowExecution, WorkflowTy
 use temporalio_protos::temporal::api::enums::v1::TaskQueueKind;
 use temporalio_protos::temporal::api::history::v1::history_event::Attributes;
 use temporalio_protos::temporal::api::history::v1::{History, HistoryEvent};
+use temporalio_protos::temporal::api::protocol::v1::{Message, message::SequencingId};
 use temporalio_protos::temporal::api::query::v1::WorkflowQuery;
 use temporalio_protos::temporal::api::taskqueue::v1::TaskQueue;
 use temporalio_protos::temporal::api::workflowservice::v1::PollWorkflowTaskQueueResponse;
@@ -49,7 +50,9 @@ fn base(
 }
 
 /// Probe T: the history up to a task's WorkflowTaskStarted; earlier tasks replay, this one runs
-/// fresh and the worker answers with its commands.
+/// fresh and the worker answers with its commands. Updates the recorded task accepted were
+/// delivered to it as protocol messages, not events: they are handed over the same way, rebuilt
+/// from their UpdateAccepted events, so the worker runs their handlers as it did.
 pub(crate) fn task_probe(
     history: &History,
     run: &ProbeRun,
@@ -60,7 +63,43 @@ pub(crate) fn task_probe(
     let mut response = base(history, run, &history.events[..end]);
     response.started_event_id = started;
     response.previous_started_event_id = previous;
+    response.messages = accepted_update_requests(&history.events[end..], started);
     response
+}
+
+/// The update requests a task received, from the UpdateAccepted events its completion wrote
+/// (`after_started`: the events after the task's WorkflowTaskStarted, up to the next task).
+fn accepted_update_requests(after_started: &[HistoryEvent], started: i64) -> Vec<Message> {
+    use prost::Message as _;
+    after_started
+        .iter()
+        .take_while(|event| {
+            !matches!(
+                event.attributes,
+                Some(Attributes::WorkflowTaskScheduledEventAttributes(_))
+                    | Some(Attributes::WorkflowTaskStartedEventAttributes(_))
+            )
+        })
+        .filter_map(|event| match &event.attributes {
+            Some(Attributes::WorkflowExecutionUpdateAcceptedEventAttributes(accepted)) => {
+                let request = accepted.accepted_request.clone()?;
+                let sequencing = match accepted.accepted_request_sequencing_event_id {
+                    0 => started - 1,
+                    id => id,
+                };
+                Some(Message {
+                    id: accepted.accepted_request_message_id.clone(),
+                    protocol_instance_id: accepted.protocol_instance_id.clone(),
+                    sequencing_id: Some(SequencingId::EventId(sequencing)),
+                    body: Some(prost_wkt_types::Any {
+                        type_url: "type.googleapis.com/temporal.api.update.v1.Request".to_string(),
+                        value: request.encode_to_vec(),
+                    }),
+                })
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// Probe R: the whole history with the metadata query; the worker replays every event,

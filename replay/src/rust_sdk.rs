@@ -16,6 +16,7 @@ use temporalio_sdk::WorkerOptions;
 use wfkit_engine::{EngineConfig, TestEngine, TimeMode};
 use wfkit_scenarios::{BackgroundWorker, ServerTarget, WorkerError};
 
+use crate::error_code::ErrorCode;
 use crate::{ReplayOptions, ReplayReport, collect, replay};
 
 /// Errors setting up a replay (the verdicts themselves are in the report).
@@ -27,6 +28,21 @@ pub enum ReplayError {
     /// The worker could not start or stop.
     #[error("[WFR002] the replay worker: {0}")]
     Worker(#[from] WorkerError),
+}
+
+impl ReplayError {
+    /// The stable code, such as `WFR001` (the registry's [`ErrorCode::as_str`]).
+    pub fn code(&self) -> &'static str {
+        self.error_code().as_str()
+    }
+
+    /// The code as data: its meaning and what to do ([`ErrorCode`]).
+    pub fn error_code(&self) -> ErrorCode {
+        match self {
+            ReplayError::Engine(_) => ErrorCode::Engine,
+            ReplayError::Worker(_) => ErrorCode::Worker,
+        }
+    }
 }
 
 /// Makes the worker's options (its registered workflows) for a task queue.
@@ -96,5 +112,35 @@ impl Replayer {
         worker.stop().await?;
         engine.stop().await;
         Ok(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One value of every variant, in code order.
+    fn one_of_each() -> Vec<ReplayError> {
+        vec![
+            ReplayError::Engine(wfkit_engine::StartError::Bind {
+                address: "127.0.0.1:1".to_string(),
+                source: std::io::Error::other("address in use"),
+            }),
+            ReplayError::Worker(WorkerError::ThreadLost),
+        ]
+    }
+
+    #[test]
+    fn every_message_starts_with_its_code() {
+        for error in one_of_each() {
+            let text = error.to_string();
+            assert!(text.starts_with(&format!("[{}] ", error.code())), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_errors_cover_every_code() {
+        let codes: Vec<ErrorCode> = one_of_each().iter().map(ReplayError::error_code).collect();
+        assert_eq!(codes, ErrorCode::ALL);
     }
 }

@@ -30,7 +30,12 @@ from typing import Any, Sequence
 
 from temporalio.api.enums.v1 import EventType
 from temporalio.api.history.v1 import HistoryEvent
-from temporalio.client import Client, WorkflowFailureError, WorkflowHandle
+from temporalio.client import (
+    Client,
+    WorkflowFailureError,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+)
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError
 from temporalio.worker import Worker
@@ -125,12 +130,15 @@ async def run_scenario(
         task_queue=task_queue,
         execution_timeout=EXECUTION_TIMEOUT,
     )
-    for step in scenario.steps:
+    for index, step in enumerate(scenario.steps):
         progress.phase = f"waiting for no workflow task in progress, before {step}"
         await wait_until_idle(handle, progress)
         if isinstance(step, scenarios.Signal):
             progress.phase = f"sending {step}"
             await handle.signal(step.name, step.arg)
+        elif isinstance(step, scenarios.Update):
+            progress.phase = f"waiting for the outcome of {step}"
+            await run_update(handle, step, f"{scenario.name}-step-{index}")
         else:
             progress.phase = f"waiting for the answer to {step}"
             answer = await handle.query(step.name)
@@ -159,7 +167,26 @@ async def run_scenario(
     return history.to_json()
 
 
-def describe_failure(err: WorkflowFailureError) -> str:
+async def run_update(
+    handle: WorkflowHandle[Any, Any], step: scenarios.Update, update_id: str
+) -> None:
+    """Executes an update and checks its outcome: a value, or the failure it was refused or
+    failed with. The update id is given (not random) so that histories compare equal."""
+    args = [] if step.arg is None else [step.arg]
+    try:
+        answer = await handle.execute_update(step.name, args=args, id=update_id)
+    except WorkflowUpdateFailedError as err:
+        if not isinstance(step.answer, scenarios.Failure):
+            raise ScenarioFailed(f"{step}: failed unexpectedly: {describe_failure(err)}") from err
+        check_failure(err, step.answer)
+        return
+    if isinstance(step.answer, scenarios.Failure):
+        raise ScenarioFailed(f"{step}: answered {answer!r}, expected the failure {step.answer}")
+    if answer != step.answer:
+        raise ScenarioFailed(f"{step}: answered {answer!r}, expected {step.answer!r}")
+
+
+def describe_failure(err: WorkflowFailureError | WorkflowUpdateFailedError) -> str:
     cause = err.cause
     if isinstance(cause, ApplicationError):
         return (
@@ -169,7 +196,9 @@ def describe_failure(err: WorkflowFailureError) -> str:
     return f"{type(cause).__name__}: {cause}"
 
 
-def check_failure(err: WorkflowFailureError, expected: scenarios.Failure) -> None:
+def check_failure(
+    err: WorkflowFailureError | WorkflowUpdateFailedError, expected: scenarios.Failure
+) -> None:
     cause = err.cause
     if not (
         isinstance(cause, ApplicationError)

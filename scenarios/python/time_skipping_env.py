@@ -9,7 +9,10 @@ documentation promises:
 - `env.sleep()` moves the clock ahead by the duration;
 - `env.get_current_time()` reads the server's clock;
 - with `env.auto_time_skipping_disabled()`, waiting on a result does not skip: a timer takes
-  its real duration.
+  its real duration;
+- an update whose handler sleeps 7 days returns at once: time skips while the client waits on
+  the update's outcome (Temporal's own Java test server hangs here, sdk-java#2283), although the
+  SDK unlocks skipping only for workflow results; the workflow itself sees the 7 days pass.
 
 It prints one JSON object with what it measured (the Rust test `cli/tests/test_server_python.rs`
 asserts on it) and exits non-zero when a check fails.
@@ -32,6 +35,8 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 MONTH = timedelta(days=30)
+WEEK = timedelta(days=7)
+UPDATE_HANG_GUARD = timedelta(minutes=5)
 SHORT_TIMER = timedelta(seconds=2)
 
 
@@ -41,6 +46,26 @@ class SleepsAMonth:
     async def run(self) -> str:
         await asyncio.sleep(MONTH.total_seconds())
         return "woke up"
+
+
+@workflow.defn
+class SlowUpdate:
+    """Runs until its update, whose handler sleeps a week, has finished."""
+
+    def __init__(self) -> None:
+        self._done = False
+
+    @workflow.run
+    async def run(self) -> str:
+        await workflow.wait_condition(lambda: self._done)
+        return "update finished"
+
+    @workflow.update
+    async def wait_a_week(self) -> float:
+        started = workflow.now()
+        await asyncio.sleep(WEEK.total_seconds())
+        self._done = True
+        return (workflow.now() - started).total_seconds()
 
 
 @workflow.defn
@@ -61,7 +86,7 @@ async def main(server: str) -> int:
     async with env:
         task_queue = f"time-skipping-{uuid.uuid4()}"
         async with Worker(
-            env.client, task_queue=task_queue, workflows=[SleepsAMonth, ShortTimer]
+            env.client, task_queue=task_queue, workflows=[SleepsAMonth, SlowUpdate, ShortTimer]
         ):
             before = await env.get_current_time()
             wall = time.monotonic()
@@ -77,6 +102,19 @@ async def main(server: str) -> int:
             slept = await env.get_current_time()
             measured["env_sleep_skipped_s"] = (slept - after).total_seconds()
 
+            handle = await env.client.start_workflow(
+                SlowUpdate.run, id=f"update-{uuid.uuid4()}", task_queue=task_queue
+            )
+            wall = time.monotonic()
+            # Bounded only so that a server that does not skip fails here instead of hanging
+            # for a week; a skipping server answers in milliseconds.
+            measured["update_workflow_elapsed_s"] = await asyncio.wait_for(
+                handle.execute_update(SlowUpdate.wait_a_week),
+                timeout=UPDATE_HANG_GUARD.total_seconds(),
+            )
+            measured["update_wall_s"] = time.monotonic() - wall
+            measured["update_result"] = await handle.result()
+
             with env.auto_time_skipping_disabled():
                 wall = time.monotonic()
                 result = await env.client.execute_workflow(
@@ -91,6 +129,8 @@ async def main(server: str) -> int:
         measured["env_sleep_skipped_s"] >= timedelta(days=2).total_seconds(),
         measured["no_skip_result"] == "timer fired",
         measured["no_skip_wall_s"] >= SHORT_TIMER.total_seconds() * 0.9,
+        measured["update_workflow_elapsed_s"] >= WEEK.total_seconds(),
+        measured["update_result"] == "update finished",
     ]
     return 0 if all(checks) else 1
 

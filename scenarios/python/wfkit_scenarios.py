@@ -33,6 +33,14 @@ RETRY_MAXIMUM_ATTEMPTS = 3
 SIGNAL_NAME = "py_add"
 QUERY_NAME = "py_received"
 
+# py_updates: an update with a validator, one whose handler waits on a timer, one whose handler
+# fails (the update fails, the workflow does not), and one that lets the workflow finish.
+UPDATE_ADD = "py_update_add"
+UPDATE_ADD_LATER = "py_update_add_later"
+UPDATE_FAIL = "py_update_fail"
+UPDATE_FINISH = "py_update_finish"
+UPDATE_HANDLER_TIMER = timedelta(milliseconds=300)
+
 
 # ---------------------------------------------------------------------------------------------
 # Activities
@@ -140,7 +148,48 @@ class PyFailing:
             ) from err
 
 
-WORKFLOWS = [PyHello, PySignalsQuery, PyTimerRetry, PyFailing]
+@workflow.defn(name="py_updates")
+class PyUpdates:
+    """Collects items sent by updates until the finish update; returns them."""
+
+    def __init__(self) -> None:
+        self._items: list[str] = []
+        self._finished = False
+
+    @workflow.run
+    async def run(self, label: str) -> list[str]:
+        await workflow.wait_condition(lambda: self._finished)
+        # Lets the finish update's handler return before the run completes.
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        return [f"{label}: {item}" for item in self._items]
+
+    @workflow.update(name=UPDATE_ADD)
+    async def add(self, item: str) -> int:
+        self._items.append(item)
+        return len(self._items)
+
+    @add.validator
+    def validate_add(self, item: str) -> None:
+        if not item:
+            raise ApplicationError("an item must not be empty", type="PyEmptyItem")
+
+    @workflow.update(name=UPDATE_ADD_LATER)
+    async def add_later(self, item: str) -> int:
+        await workflow.sleep(UPDATE_HANDLER_TIMER)
+        self._items.append(item)
+        return len(self._items)
+
+    @workflow.update(name=UPDATE_FAIL)
+    async def fail(self, reason: str) -> int:
+        raise ApplicationError(reason, type="PyUpdateFailed", non_retryable=True)
+
+    @workflow.update(name=UPDATE_FINISH)
+    async def finish(self) -> str:
+        self._finished = True
+        return f"finishing with {len(self._items)} items"
+
+
+WORKFLOWS = [PyHello, PySignalsQuery, PyTimerRetry, PyFailing, PyUpdates]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -164,6 +213,17 @@ class Query:
 
 
 @dataclass(frozen=True)
+class Update:
+    """Execute update `name` with `arg` (None: no argument), once the workflow has no workflow
+    task in progress, and expect `answer`: a value, or a `Failure` (the update was rejected by
+    its validator or its handler failed; both reach the client as the update's failure)."""
+
+    name: str
+    arg: Any
+    answer: Any
+
+
+@dataclass(frozen=True)
 class Failure:
     """The workflow fails with an `ApplicationError` of this type, message and retryability."""
 
@@ -181,7 +241,7 @@ class Scenario:
     workflow: str
     arg: Any
     expected: Any
-    steps: list[Signal | Query] = field(default_factory=list)
+    steps: list[Signal | Query | Update] = field(default_factory=list)
 
 
 SCENARIOS: list[Scenario] = [
@@ -211,5 +271,27 @@ SCENARIOS: list[Scenario] = [
         expected=Failure(
             type="PyFailing", message="py_failing: refused on purpose", non_retryable=True
         ),
+    ),
+    Scenario(
+        name="py_updates",
+        workflow="py_updates",
+        arg="got",
+        steps=[
+            Update(UPDATE_ADD, "first", 1),
+            # Rejected by the validator: no event reaches the history.
+            Update(
+                UPDATE_ADD,
+                "",
+                Failure(type="PyEmptyItem", message="an item must not be empty", non_retryable=False),
+            ),
+            Update(UPDATE_ADD_LATER, "second", 2),
+            Update(
+                UPDATE_FAIL,
+                "failed on purpose",
+                Failure(type="PyUpdateFailed", message="failed on purpose", non_retryable=True),
+            ),
+            Update(UPDATE_FINISH, None, "finishing with 2 items"),
+        ],
+        expected=["got: first", "got: second"],
     ),
 ]

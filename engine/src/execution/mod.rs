@@ -4,6 +4,7 @@
 
 pub(crate) mod activity;
 pub(crate) mod children;
+pub(crate) mod updates;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -35,6 +36,10 @@ pub(crate) enum WorkflowTask {
         scheduled_time: SystemTime,
         /// History length when scheduled: a transient retry that sees new events is written.
         written_events: usize,
+        /// Carries updates only, and leaves no events if the worker rejects them all (the
+        /// real server's speculative task). Unwritten until something else happens, like a
+        /// transient retry.
+        speculative: bool,
     },
     /// A worker is running it.
     Started {
@@ -43,8 +48,9 @@ pub(crate) enum WorkflowTask {
         attempt: i32,
         scheduled_time: SystemTime,
         started_time: SystemTime,
-        /// The unwritten events of a transient retry.
+        /// The unwritten events of a transient retry or a speculative task.
         transient: Option<Box<[HistoryEvent; 2]>>,
+        speculative: bool,
     },
 }
 
@@ -87,7 +93,8 @@ pub(crate) struct Execution {
     pub(crate) start_time: SystemTime,
     pub(crate) close_time: Option<SystemTime>,
     pub(crate) status: WorkflowExecutionStatus,
-    pub(crate) history: Vec<HistoryEvent>,
+    /// Persistent, so that a snapshot of the state does not copy histories.
+    pub(crate) history: imbl::Vector<HistoryEvent>,
     pub(crate) workflow_task: WorkflowTask,
     pub(crate) buffered: Vec<BufferedEvent>,
     pub(crate) sticky: Option<Sticky>,
@@ -104,7 +111,10 @@ pub(crate) struct Execution {
     pub(crate) parent: Option<children::ParentLink>,
     /// Open children by their StartChildWorkflowExecutionInitiated event id.
     pub(crate) children: BTreeMap<i64, children::ChildLink>,
-    /// Woken whenever the history grows: history long polls wait on it.
+    /// Updates admitted to this run, by id.
+    pub(crate) updates: updates::Updates,
+    /// Woken whenever the history grows or an update moves: history long polls and update
+    /// waiters wait on it.
     pub(crate) changed: Arc<Notify>,
 }
 
@@ -124,9 +134,39 @@ impl Execution {
             attributes: Some(attributes),
             ..HistoryEvent::default()
         };
-        self.history.push(event);
+        self.history.push_back(event);
         self.changed.notify_waiters();
         event_id
+    }
+
+    /// Attaches a command's SDK metadata to the event the command wrote: its event group
+    /// markers, and its user metadata (a timer's summary), as the real server carries them over.
+    pub(crate) fn attach_command_metadata(
+        &mut self,
+        event_id: i64,
+        markers: Vec<temporalio_protos::temporal::api::sdk::v1::EventGroupMarker>,
+        user_metadata: Option<temporalio_protos::temporal::api::sdk::v1::UserMetadata>,
+    ) {
+        let Some(event) = usize::try_from(event_id - 1)
+            .ok()
+            .and_then(|index| self.history.get_mut(index))
+        else {
+            return;
+        };
+        event.event_group_markers = markers;
+        if user_metadata.is_some() {
+            event.user_metadata = user_metadata;
+        }
+    }
+
+    /// Copies of the events at indexes `start..end` (clamped to the history).
+    pub(crate) fn events(&self, start: usize, end: usize) -> Vec<HistoryEvent> {
+        let end = end.min(self.history.len());
+        let start = start.min(end);
+        // Indexing a persistent vector is O(log n): a sticky poll copies only the new events.
+        (start..end)
+            .filter_map(|index| self.history.get(index).cloned())
+            .collect()
     }
 
     /// Size of the history as binary protobuf, as the server reports it to workers.
@@ -136,6 +176,20 @@ impl Execution {
             .iter()
             .map(|event| event.encoded_len() as i64 + 2)
             .sum()
+    }
+
+    /// True when the pending workflow task (scheduled or started) is speculative.
+    pub(crate) fn speculative_task(&self) -> bool {
+        matches!(
+            self.workflow_task,
+            WorkflowTask::Scheduled {
+                speculative: true,
+                ..
+            } | WorkflowTask::Started {
+                speculative: true,
+                ..
+            }
+        )
     }
 
     /// True when a workflow task is running on a worker, so new events must wait in the buffer.

@@ -34,7 +34,7 @@ pub(crate) enum ActivityFate {
 }
 
 /// Faults installed in the engine, and what they did.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(crate) struct FaultState {
     /// The plan; an entry becomes `None` once it struck (each fault strikes once).
     plan: Vec<Option<Fault>>,

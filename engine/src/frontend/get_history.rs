@@ -53,11 +53,7 @@ impl Frontend {
                     let start = (first_event_id.max(1) - 1) as usize;
                     if start < length || !request.wait_new_event || !run.is_running() {
                         let end = length.min(start.saturating_add(page_size));
-                        let events = run
-                            .history
-                            .get(start..end)
-                            .map(<[_]>::to_vec)
-                            .unwrap_or_default();
+                        let events = run.events(start, end);
                         let more = end < length || (request.wait_new_event && run.is_running());
                         let token = if more {
                             (end as i64 + 1).to_string().into_bytes()

@@ -18,6 +18,7 @@ mod signal_with_start;
 mod start_workflow;
 mod system;
 pub(crate) mod test_service;
+mod update;
 
 use std::sync::Arc;
 
@@ -44,13 +45,43 @@ macro_rules! routes {
                 async fn $name(&self, request: Request<api::$request>) -> Result<Response<api::$response>, Status> {
                     self.shared.stall.wait().await;
                     let started = std::time::Instant::now();
-                    let answer = Frontend::$name(self, request.into_inner()).await;
+                    let answer = catch_panic(Frontend::$name(self, request.into_inner())).await;
                     log_request(stringify!($name), started, answer.as_ref().err());
                     answer.map(Response::new).map_err(Status::from)
                 }
             )*
         }
     };
+}
+
+/// Runs a handler, turning a panic into INTERNAL (WFE012). The state lock's guard has already
+/// undone the request's changes by the time the panic reaches here (`shared::StateGuard`).
+pub(crate) async fn catch_panic<T>(
+    handler: impl Future<Output = Result<T, EngineError>>,
+) -> Result<T, EngineError> {
+    let mut handler = std::pin::pin!(handler);
+    std::future::poll_fn(|context| {
+        let poll = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            handler.as_mut().poll(context)
+        }));
+        match poll {
+            Ok(poll) => poll,
+            // Ready: the panicked handler is never polled again.
+            Err(payload) => {
+                std::task::Poll::Ready(Err(EngineError::Internal(panic_text(&payload))))
+            }
+        }
+    })
+    .await
+}
+
+/// The message a panic carries (`panic!` with a literal or a formatted string).
+fn panic_text(payload: &Box<dyn std::any::Any + Send>) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|text| (*text).to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_string())
 }
 
 /// The engine's request log (target `wfkit_engine::rpc`): one event per RPC with its outcome,
@@ -96,4 +127,6 @@ routes! {
     respond_query_task_completed(RespondQueryTaskCompletedRequest) -> RespondQueryTaskCompletedResponse;
     list_workflow_executions(ListWorkflowExecutionsRequest) -> ListWorkflowExecutionsResponse;
     count_workflow_executions(CountWorkflowExecutionsRequest) -> CountWorkflowExecutionsResponse;
+    update_workflow_execution(UpdateWorkflowExecutionRequest) -> UpdateWorkflowExecutionResponse;
+    poll_workflow_execution_update(PollWorkflowExecutionUpdateRequest) -> PollWorkflowExecutionUpdateResponse;
 }

@@ -33,13 +33,13 @@ impl Frontend {
                 |state, queue| {
                     while let Some((id, response)) = state.matching.pop_canned(queue) {
                         // A canned task whose submitter gave up is dropped.
-                        if state.canned_waiters.contains_key(&id) {
+                        if state.waiters.canned.contains_key(&id) {
                             return Some(*response);
                         }
                     }
                     while let Some(query) = state.matching.pop_query(queue) {
                         // A query whose client gave up is dropped.
-                        if state.pending_queries.contains_key(&query.id)
+                        if state.waiters.queries.contains_key(&query.id)
                             && let Some(response) = query_response(state, query)
                         {
                             return Some(response);
@@ -77,9 +77,14 @@ fn poll_response(
     let Some(execution) = state.executions.get(&task.key) else {
         return PollWorkflowTaskQueueResponse::default();
     };
+    // The scheduled event says which queue: written, or (a transient or speculative task) sent.
+    let scheduled_event = match &task.transient {
+        Some(transient) => Some(&transient[0]),
+        None => execution.history.get(task.scheduled_event_id as usize - 1),
+    };
     let sticky = execution.sticky.is_some()
         && matches!(
-            execution.history.get(task.scheduled_event_id as usize - 1).and_then(|e| e.attributes.as_ref()),
+            scheduled_event.and_then(|e| e.attributes.as_ref()),
             Some(temporalio_protos::temporal::api::history::v1::history_event::Attributes::WorkflowTaskScheduledEventAttributes(a))
                 if a.task_queue.as_ref().is_some_and(|q| q.kind == TaskQueueKind::Sticky as i32)
         );
@@ -88,9 +93,9 @@ fn poll_response(
     } else {
         0
     };
-    let mut events = execution.history[first.min(execution.history.len())..].to_vec();
+    let mut events = execution.events(first, usize::MAX);
     // A transient retry's own events follow the written history.
-    if let Some(transient) = task.transient {
+    if let Some(transient) = task.transient.clone() {
         events.extend(*transient);
     }
     let token = TaskToken {
@@ -122,6 +127,7 @@ fn poll_response(
         }),
         scheduled_time: Some(timestamp(task.scheduled_time)),
         started_time: Some(timestamp(task.started_time)),
+        messages: task.messages,
         ..PollWorkflowTaskQueueResponse::default()
     }
 }
@@ -151,7 +157,7 @@ fn query_response(state: &State, query: QueryTask) -> Option<PollWorkflowTaskQue
         started_event_id: 0,
         attempt: 1,
         history: Some(History {
-            events: execution.history.clone(),
+            events: execution.events(0, usize::MAX),
         }),
         query: Some(query.query),
         workflow_execution_task_queue: Some(TaskQueue {

@@ -43,7 +43,7 @@ impl Frontend {
             let queue = state.execution(&key)?.task_queue.clone();
             let id = state.next_query_id();
             let (sender, receiver) = tokio::sync::oneshot::channel();
-            state.pending_queries.insert(id, sender);
+            state.waiters.queries.insert(id, sender);
             state.matching.push_query(
                 QueueKey {
                     namespace: key.namespace.clone(),
@@ -88,7 +88,8 @@ impl Frontend {
         let sender = self
             .shared
             .lock()
-            .pending_queries
+            .waiters
+            .queries
             .remove(&token.scheduled_event_id)
             .ok_or_else(|| {
                 EngineError::NotFound("query task not found, or already expired".to_string())

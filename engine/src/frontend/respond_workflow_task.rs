@@ -38,13 +38,17 @@ impl Frontend {
             token.scheduled_event_id,
             token.attempt,
         )?;
-        state.complete_workflow_task(&key, token.scheduled_event_id, token.attempt, request)?;
+        let reset_history_event_id =
+            state.complete_workflow_task(&key, token.scheduled_event_id, token.attempt, request)?;
         if state.workflow_task_accepted(n, &identity) {
             return Err(EngineError::Unavailable(
                 "injected fault: the reply to this workflow task completion was lost".to_string(),
             ));
         }
-        Ok(RespondWorkflowTaskCompletedResponse::default())
+        Ok(RespondWorkflowTaskCompletedResponse {
+            reset_history_event_id,
+            ..RespondWorkflowTaskCompletedResponse::default()
+        })
     }
 
     pub(crate) async fn respond_workflow_task_failed(
@@ -104,7 +108,8 @@ impl Frontend {
         let sender = self
             .shared
             .lock()
-            .canned_waiters
+            .waiters
+            .canned
             .remove(&id)
             .ok_or_else(|| EngineError::NotFound("Workflow task not found.".to_string()))?;
         let _ = sender.send(answer);

@@ -150,8 +150,8 @@ fn describe(record: &NamespaceRecord) -> DescribeNamespaceResponse {
             id: record.id.clone(),
             capabilities: Some(namespace_info::Capabilities {
                 eager_workflow_start: false,
-                sync_update: false,
-                async_update: false,
+                sync_update: true,
+                async_update: true,
                 ..namespace_info::Capabilities::default()
             }),
             supports_schedules: false,

@@ -46,7 +46,7 @@ impl Engine {
             }
             .encode();
             let (sender, receiver) = tokio::sync::oneshot::channel();
-            state.canned_waiters.insert(id, sender);
+            state.waiters.canned.insert(id, sender);
             state
                 .matching
                 .push_canned(queue.clone(), id, Box::new(response));
@@ -56,7 +56,7 @@ impl Engine {
             Ok(Ok(answer)) => answer,
             _ => {
                 let mut state = self.shared.lock();
-                state.canned_waiters.remove(&id);
+                state.waiters.canned.remove(&id);
                 state.matching.remove_canned(&queue, id);
                 CannedAnswer::TimedOut
             }

@@ -18,6 +18,6 @@ impl Engine {
         let frontend = Frontend {
             shared: self.shared.clone(),
         };
-        frontend.start_workflow_execution(request).await
+        crate::frontend::catch_panic(frontend.start_workflow_execution(request)).await
     }
 }

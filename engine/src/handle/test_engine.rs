@@ -60,7 +60,7 @@ impl TestEngine {
         let state = self.engine.shared.lock();
         let key = state.resolve(namespace, workflow_id, run_id)?;
         Ok(History {
-            events: state.execution(&key)?.history.clone(),
+            events: state.execution(&key)?.events(0, usize::MAX),
         })
     }
 
@@ -87,6 +87,13 @@ impl TestEngine {
         let released = self.engine.shared.lock().clock.unlock();
         self.engine.shared.timer_wake.notify_one();
         released
+    }
+
+    /// Makes the engine panic right after it writes the `nth` event from now (1: the next one),
+    /// in the middle of whatever request writes it. The request answers INTERNAL (WFE012) and
+    /// is undone: for proving that a request applies all of its changes or none.
+    pub fn panic_after_writes(&self, nth: u32) {
+        self.engine.shared.lock().test_hooks.panic_after_writes = (nth > 0).then_some(nth);
     }
 
     /// Stops the engine.

@@ -33,6 +33,13 @@ impl State {
             execution.activities.clear();
             execution.timers.clear();
             execution.buffered.clear();
+            execution
+                .updates
+                .abort_all(if status == WorkflowExecutionStatus::ContinuedAsNew {
+                    crate::execution::updates::AbortReason::WorkflowContinued
+                } else {
+                    crate::execution::updates::AbortReason::WorkflowClosed
+                });
             execution.changed.notify_waiters();
         }
         self.timers.remove_execution(key);

@@ -12,10 +12,17 @@ impl State {
     pub(crate) fn write(&mut self, key: &ExecutionKey, attributes: Attributes) -> i64 {
         let now = self.now();
         let task_id = self.next_task_id();
-        match self.executions.get_mut(key) {
+        let event_id = match self.executions.get_mut(key) {
             Some(execution) => execution.append(now, task_id, attributes),
             None => 0,
+        };
+        if self.test_hooks.strikes_after_write() {
+            panic!(
+                "test hook: panic after writing event {event_id} of {}",
+                key.workflow_id
+            );
         }
+        event_id
     }
 
     /// An event from outside a workflow task (a signal, an activity result, a fired timer):
@@ -28,6 +35,12 @@ impl State {
         if !execution.is_running() {
             return;
         }
+        if execution.speculative_task() {
+            self.make_speculative_task_ordinary(key);
+        }
+        let Some(execution) = self.executions.get_mut(key) else {
+            return;
+        };
         if execution.workflow_task_started() {
             execution.buffered.push(event);
             return;

@@ -12,6 +12,7 @@
 //! - `close`: closing a run.
 //! - `timers_fired`: what the timer driver fires, and time skipping.
 //! - `faults`: where an installed fault plan strikes.
+//! - `updates`: workflow updates: admission, the worker's answers, speculative tasks.
 
 pub(crate) mod activity;
 pub(crate) mod children;
@@ -23,4 +24,5 @@ pub(crate) mod events;
 pub(crate) mod faults;
 pub(crate) mod start;
 pub(crate) mod timers_fired;
+pub(crate) mod updates;
 pub(crate) mod workflow_task;

@@ -170,7 +170,7 @@ impl State {
             start_time: now,
             close_time: None,
             status: WorkflowExecutionStatus::Running,
-            history: Vec::new(),
+            history: imbl::Vector::new(),
             workflow_task: WorkflowTask::Idle,
             buffered: Vec::new(),
             sticky: None,
@@ -180,6 +180,7 @@ impl State {
             new_workflow_task_requested: false,
             parent,
             children: BTreeMap::new(),
+            updates: crate::execution::updates::Updates::default(),
             changed: Arc::new(Notify::new()),
         };
         self.executions.insert(key.clone(), execution);

@@ -42,6 +42,8 @@ pub(crate) struct StartedWorkflowTask {
     pub(crate) previous_started_event_id: i64,
     /// The unwritten scheduled and started events of a transient task, sent after the history.
     pub(crate) transient: Option<Box<[HistoryEvent; 2]>>,
+    /// Update requests the task carries (protocol messages).
+    pub(crate) messages: Vec<temporalio_protos::temporal::api::protocol::v1::Message>,
 }
 
 /// The start-to-close timeout of an attempt: late attempts get more time, as on the server.
@@ -57,6 +59,17 @@ impl State {
     /// Schedules a workflow task unless one is already scheduled or running. Attempt 1 writes
     /// WorkflowTaskScheduled; a later attempt is transient.
     pub(crate) fn schedule_workflow_task(&mut self, key: &ExecutionKey, attempt: i32) {
+        self.schedule(key, attempt, false);
+    }
+
+    /// Schedules a speculative workflow task (for an update, when no task is pending): like a
+    /// transient one it writes no events until it completes with something to write, and it
+    /// goes to the sticky queue when the run has one.
+    pub(crate) fn schedule_speculative_workflow_task(&mut self, key: &ExecutionKey) {
+        self.schedule(key, 1, true);
+    }
+
+    fn schedule(&mut self, key: &ExecutionKey, attempt: i32, speculative: bool) {
         let now = self.now();
         let Some(execution) = self.executions.get(key) else {
             return;
@@ -66,6 +79,7 @@ impl State {
         }
         let attempt = attempt.max(1);
         let transient = attempt > 1;
+        let unwritten = transient || speculative;
         let sticky = if transient {
             None
         } else {
@@ -76,7 +90,7 @@ impl State {
             .map_or_else(|| execution.task_queue.clone(), |s| s.queue.clone());
         let task_queue = self.workflow_task_queue(key, sticky.is_some());
         let timeout = execution.workflow_task_timeout;
-        let scheduled_event_id = if transient {
+        let scheduled_event_id = if unwritten {
             0
         } else {
             self.write(
@@ -98,6 +112,7 @@ impl State {
                 sticky: sticky.is_some(),
                 scheduled_time: now,
                 written_events,
+                speculative,
             };
         }
         self.matching.push(
@@ -112,22 +127,36 @@ impl State {
                 attempt,
             },
         );
-        if let Some(sticky) = sticky {
-            self.timers.add(
-                now + sticky.schedule_to_start,
-                TimerTarget::WorkflowTaskTimeout {
-                    key: key.clone(),
-                    scheduled_event_id,
-                    attempt,
-                    kind: WorkflowTaskTimeoutKind::StickyScheduleToStart,
-                },
-            );
+        if sticky.is_some() {
+            self.arm_sticky_timeout(key, scheduled_event_id, attempt);
         }
         self.timer_wake.notify_one();
     }
 
+    /// Arms the schedule-to-start timeout of a task on the run's sticky queue.
+    pub(crate) fn arm_sticky_timeout(
+        &mut self,
+        key: &ExecutionKey,
+        scheduled_event_id: i64,
+        attempt: i32,
+    ) {
+        let Some(sticky) = self.executions.get(key).and_then(|e| e.sticky.clone()) else {
+            return;
+        };
+        let now = self.now();
+        self.timers.add(
+            now + sticky.schedule_to_start,
+            TimerTarget::WorkflowTaskTimeout {
+                key: key.clone(),
+                scheduled_event_id,
+                attempt,
+                kind: WorkflowTaskTimeoutKind::StickyScheduleToStart,
+            },
+        );
+    }
+
     /// The task queue a workflow task names in its scheduled event.
-    fn workflow_task_queue(&self, key: &ExecutionKey, sticky: bool) -> TaskQueue {
+    pub(crate) fn workflow_task_queue(&self, key: &ExecutionKey, sticky: bool) -> TaskQueue {
         let Some(execution) = self.executions.get(key) else {
             return TaskQueue::default();
         };
@@ -160,7 +189,8 @@ impl State {
             attempt,
             scheduled_time,
             written_events,
-            ..
+            speculative,
+            sticky,
         } = execution.workflow_task
         else {
             return None;
@@ -215,6 +245,7 @@ impl State {
             );
             (scheduled_event_id, started_event_id, 1, None)
         } else {
+            // A transient retry, or a speculative task: its events are sent, not written.
             let scheduled_event_id = length as i64 + 1;
             let task_id = self.next_task_id();
             let scheduled = HistoryEvent {
@@ -226,7 +257,8 @@ impl State {
                 task_id,
                 attributes: Some(Attributes::WorkflowTaskScheduledEventAttributes(
                     WorkflowTaskScheduledEventAttributes {
-                        task_queue: Some(self.workflow_task_queue(&task.key, false)),
+                        // A speculative task may be on the sticky queue; a retry never is.
+                        task_queue: Some(self.workflow_task_queue(&task.key, sticky)),
                         start_to_close_timeout: Some(proto_duration(base_timeout)),
                         attempt,
                     },
@@ -254,6 +286,7 @@ impl State {
             )
         };
 
+        let speculative = speculative && transient.is_some();
         let execution = self.executions.get_mut(&task.key)?;
         execution.workflow_task = WorkflowTask::Started {
             scheduled_event_id,
@@ -262,7 +295,12 @@ impl State {
             scheduled_time,
             started_time: now,
             transient: transient.clone(),
+            speculative,
         };
+        let messages = crate::transitions::updates::request_messages(
+            execution.updates.send(false),
+            started_event_id - 1,
+        );
         self.timers.add(
             now + attempt_timeout(base_timeout, attempt),
             TimerTarget::WorkflowTaskTimeout {
@@ -282,6 +320,7 @@ impl State {
             started_time: now,
             previous_started_event_id,
             transient,
+            messages,
         })
     }
 
@@ -314,9 +353,16 @@ impl State {
         let Some(execution) = self.executions.get_mut(key) else {
             return;
         };
-        let WorkflowTask::Started { transient, .. } = &mut execution.workflow_task else {
+        let WorkflowTask::Started {
+            transient,
+            speculative,
+            ..
+        } = &mut execution.workflow_task
+        else {
             return;
         };
+        // Written, a speculative task is an ordinary one.
+        *speculative = false;
         let Some(events) = transient.take() else {
             return;
         };
@@ -344,13 +390,14 @@ impl State {
             started_event_id,
             attempt,
             ref transient,
+            speculative,
             ..
         } = execution.workflow_task
         else {
             return;
         };
         let unhandled = cause == WorkflowTaskFailedCause::UnhandledCommand;
-        if transient.is_none() || unhandled {
+        if transient.is_none() || unhandled || speculative {
             self.write_transient_events(key);
             self.write(
                 key,
@@ -389,6 +436,7 @@ impl State {
                     started_event_id,
                     attempt: a,
                     transient,
+                    speculative,
                     ..
                 },
             ) if *s == scheduled_event_id && *a == attempt => {
@@ -397,8 +445,10 @@ impl State {
                         workflow_id: key.workflow_id.clone(),
                         attempt,
                     });
-                if transient.is_none() {
+                if transient.is_none() || *speculative {
                     let started_event_id = *started_event_id;
+                    // A speculative task that times out is written, then its timeout.
+                    self.write_transient_events(key);
                     self.write(
                         key,
                         Attributes::WorkflowTaskTimedOutEventAttributes(
@@ -432,9 +482,10 @@ impl State {
             return;
         };
         let WorkflowTask::Scheduled {
-            scheduled_event_id,
+            mut scheduled_event_id,
             attempt,
             sticky: true,
+            speculative,
             ..
         } = execution.workflow_task
         else {
@@ -454,6 +505,10 @@ impl State {
             key,
             scheduled_event_id,
         );
+        if speculative {
+            // Its scheduled event is written before its timeout, as the real server does.
+            scheduled_event_id = self.write_speculative_scheduled(key);
+        }
         self.write(
             key,
             Attributes::WorkflowTaskTimedOutEventAttributes(WorkflowTaskTimedOutEventAttributes {

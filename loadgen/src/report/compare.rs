@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use super::schema::Report;
+use super::tables::{self, Cell, Table};
 use crate::measure::Percentiles;
 
 /// Default tolerance before a worse number counts as a regression, in percent.
@@ -215,25 +216,44 @@ impl Comparison {
             self.current_name,
             trim_float(self.tolerance_pct)
         );
-        text.push_str("| metric | baseline | current | change | |\n|---|---:|---:|---:|---|\n");
-        for row in &self.rows {
-            let delta = match row.delta_pct() {
-                Some(delta) => format!("{delta:+.1}%"),
-                None if row.current == 0.0 => "0".to_owned(),
-                None => "new".to_owned(),
-            };
-            let mark = if row.regression { "**regression**" } else { "" };
-            let _ = writeln!(
-                text,
-                "| {} | {} | {} | {} | {} |",
-                row.metric,
-                with_unit(row.baseline, row.unit),
-                with_unit(row.current, row.unit),
-                delta,
-                mark
-            );
-        }
+        text.push_str(&self.table().markdown());
         text
+    }
+
+    /// The comparison table, written as Markdown here and as HTML in `report.html`.
+    pub(crate) fn table(&self) -> Table {
+        let rows = self
+            .rows
+            .iter()
+            .map(|row| {
+                let change = match row.delta_pct() {
+                    Some(delta) => format!("{delta:+.1}%"),
+                    None if row.current == 0.0 => "0".to_owned(),
+                    None => "new".to_owned(),
+                };
+                vec![
+                    Cell::Text(row.metric.clone()),
+                    Cell::Text(with_unit(row.baseline, row.unit)),
+                    Cell::Text(with_unit(row.current, row.unit)),
+                    Cell::Text(change),
+                    if row.regression {
+                        Cell::Flag("regression".to_owned())
+                    } else {
+                        Cell::Text(String::new())
+                    },
+                ]
+            })
+            .collect();
+        Table::new(
+            vec![
+                tables::left("metric"),
+                tables::right("baseline"),
+                tables::right("current"),
+                tables::right("change"),
+                tables::left(""),
+            ],
+            rows,
+        )
     }
 }
 

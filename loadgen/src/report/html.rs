@@ -98,30 +98,11 @@ pub fn html(
     if let Some(comparison) = comparison {
         let _ = write!(
             page,
-            "<h2>Against baseline <code>{}</code> (tolerance {}%)</h2><table><tr><th>metric</th><th>baseline</th><th>current</th><th>change</th><th></th></tr>",
+            "<h2>Against baseline <code>{}</code> (tolerance {}%)</h2>",
             escape(&comparison.baseline_name),
             comparison.tolerance_pct
         );
-        for row in &comparison.rows {
-            let _ = write!(
-                page,
-                "<tr><td>{}</td><td class=\"n\">{:.3} {}</td><td class=\"n\">{:.3} {}</td><td class=\"n\">{}</td><td>{}</td></tr>",
-                escape(&row.metric),
-                row.baseline,
-                row.unit,
-                row.current,
-                row.unit,
-                row.delta_pct()
-                    .map(|delta| format!("{delta:+.1}%"))
-                    .unwrap_or_default(),
-                if row.regression {
-                    "<span class=\"fail\">regression</span>"
-                } else {
-                    ""
-                }
-            );
-        }
-        page.push_str("</table>\n");
+        page.push_str(&comparison.table().html());
     }
     page.push_str("</body></html>\n");
     Ok(page)

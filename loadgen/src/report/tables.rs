@@ -13,18 +13,25 @@ pub(crate) struct Table {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Align {
+pub(crate) enum Align {
     Left,
     Right,
 }
 
-/// One cell: plain text, or a code span (a status label).
-enum Cell {
+/// One cell: plain text, a code span (a status label), or a flag that must stand out (a
+/// regression).
+pub(crate) enum Cell {
     Text(String),
     Code(String),
+    Flag(String),
 }
 
 impl Table {
+    /// A table of these columns and rows (each row one cell per column).
+    pub(crate) fn new(columns: Vec<(String, Align)>, rows: Vec<Vec<Cell>>) -> Self {
+        Table { columns, rows }
+    }
+
     /// As Markdown: the header, the alignment row, then one line per row.
     pub(crate) fn markdown(&self) -> String {
         let titles: Vec<&str> = self
@@ -47,6 +54,7 @@ impl Table {
                 .map(|cell| match cell {
                     Cell::Text(text) => text.clone(),
                     Cell::Code(text) => format!("`{text}`"),
+                    Cell::Flag(text) => format!("**{text}**"),
                 })
                 .collect();
             let _ = writeln!(text, "| {} |", cells.join(" | "));
@@ -74,6 +82,11 @@ impl Table {
                     Cell::Code(text) => {
                         write!(page, "<td{class}><code>{}</code></td>", escape(text))
                     }
+                    Cell::Flag(text) => write!(
+                        page,
+                        "<td{class}><span class=\"fail\">{}</span></td>",
+                        escape(text)
+                    ),
                 };
             }
             page.push_str("</tr>");
@@ -83,7 +96,13 @@ impl Table {
     }
 }
 
-fn right(title: &str) -> (String, Align) {
+/// A left-aligned (text) column.
+pub(crate) fn left(title: &str) -> (String, Align) {
+    (title.to_string(), Align::Left)
+}
+
+/// A right-aligned (numeric) column.
+pub(crate) fn right(title: &str) -> (String, Align) {
     (title.to_string(), Align::Right)
 }
 
