@@ -90,9 +90,9 @@ async fn replay_from_cluster_judges_recent_histories() {
     assert_eq!(output.status.code(), Some(0), "{text}");
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON report");
     let results = report["results"].as_array().expect("results");
-    // py_hello, py_signals_query and py_timer_retry completed; py_failing failed, so the query
-    // leaves it out.
-    assert_eq!(results.len(), 3, "{text}");
+    // py_hello, py_signals_query, py_timer_retry and py_updates completed; py_failing failed,
+    // so the query leaves it out.
+    assert_eq!(results.len(), 4, "{text}");
     assert!(results.iter().all(|r| r["verdict"] == "ok"), "{text}");
     server.stop().await.expect("stops");
 }

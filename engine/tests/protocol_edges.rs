@@ -58,8 +58,11 @@ use wfkit_engine::{EngineConfig, TestEngine, TimeMode};
 use wfkit_history::event::{event_type, type_name};
 use wfkit_history::{History, HistoryEvent, diff, normalize};
 
+#[path = "protocol_edges/queries.rs"]
+mod queries;
 #[path = "protocol_edges/updates.rs"]
 mod updates;
+use queries::query_after_signal;
 use updates::{update_during_running_task, update_rejected_leaves_no_events};
 
 const IDENTITY: &str = "wfkit-protocol-edges";
@@ -1268,6 +1271,7 @@ fn cases() -> Vec<Case> {
         case!(signal_external),
         case!(update_rejected_leaves_no_events),
         case!(update_during_running_task),
+        case!(query_after_signal),
     ]
 }
 

@@ -27,6 +27,7 @@
 
 mod attack;
 mod error;
+mod error_code;
 mod options;
 mod output;
 mod pacing;
@@ -36,6 +37,7 @@ mod template;
 
 pub use attack::run_http_load;
 pub use error::LoadHttpError;
+pub use error_code::{ErrorCode, error_table_markdown};
 pub use options::{
     DEFAULT_BODY, DEFAULT_NAMESPACE, DEFAULT_URL, HttpLoadOptions, HttpMethod, MAX_DURATION,
     MAX_HEADERS, MAX_ITERATIONS, MAX_USERS,

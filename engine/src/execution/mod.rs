@@ -73,6 +73,16 @@ impl BufferedEvent {
     }
 }
 
+/// A query waiting for the run's next workflow task (see `transitions/queries.rs`).
+#[derive(Debug, Clone)]
+pub(crate) struct BufferedQuery {
+    /// The engine's query id; its caller waits in `State::waiters`.
+    pub(crate) id: i64,
+    pub(crate) query: temporalio_protos::temporal::api::query::v1::WorkflowQuery,
+    /// On the workflow task that is running now.
+    pub(crate) on_task: bool,
+}
+
 /// The sticky queue of the worker that last completed a workflow task of this run.
 #[derive(Debug, Clone)]
 pub(crate) struct Sticky {
@@ -113,6 +123,8 @@ pub(crate) struct Execution {
     pub(crate) children: BTreeMap<i64, children::ChildLink>,
     /// Updates admitted to this run, by id.
     pub(crate) updates: updates::Updates,
+    /// Queries waiting for the next workflow task, oldest first.
+    pub(crate) queries: Vec<BufferedQuery>,
     /// Woken whenever the history grows or an update moves: history long polls and update
     /// waiters wait on it.
     pub(crate) changed: Arc<Notify>,

@@ -128,6 +128,7 @@ fn poll_response(
         scheduled_time: Some(timestamp(task.scheduled_time)),
         started_time: Some(timestamp(task.started_time)),
         messages: task.messages,
+        queries: task.queries,
         ..PollWorkflowTaskQueueResponse::default()
     }
 }

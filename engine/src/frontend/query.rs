@@ -2,7 +2,9 @@
 //!
 //! A query goes to the workflow's normal task queue as a query task (the `query` field of a
 //! workflow task poll response, with the full history), so any worker of the queue can answer
-//! it, from its cache or by replaying; closed workflows are queried the same way.
+//! it, from its cache or by replaying; closed workflows are queried the same way. While a
+//! workflow task is pending or running, the query waits for the next task instead, so that it
+//! sees what was accepted before it (`transitions/queries.rs`).
 
 use std::time::Duration;
 
@@ -14,7 +16,6 @@ use temporalio_protos::temporal::api::workflowservice::v1::{
 
 use super::Frontend;
 use crate::error::EngineError;
-use crate::matching::{QueryTask, QueueKey, QueueKind};
 use crate::state::QueryAnswer;
 use crate::token::{TaskKind, TaskToken};
 
@@ -40,21 +41,18 @@ impl Frontend {
                 &execution.workflow_id,
                 &execution.run_id,
             )?;
-            let queue = state.execution(&key)?.task_queue.clone();
             let id = state.next_query_id();
+            state.route_query(&key, id, query)?;
             let (sender, receiver) = tokio::sync::oneshot::channel();
             state.waiters.queries.insert(id, sender);
-            state.matching.push_query(
-                QueueKey {
-                    namespace: key.namespace.clone(),
-                    name: queue,
-                    kind: QueueKind::Workflow,
-                },
-                QueryTask { id, key, query },
-            );
-            receiver
+            (key, id, receiver)
         };
-        match tokio::time::timeout(QUERY_TIMEOUT, answer).await {
+        let (key, id, answer) = answer;
+        let answered = tokio::time::timeout(QUERY_TIMEOUT, answer).await;
+        if answered.is_err() {
+            self.shared.lock().forget_query(&key, id);
+        }
+        match answered {
             Ok(Ok(QueryAnswer { result: Ok(result) })) => Ok(QueryWorkflowResponse {
                 query_result: result,
                 ..QueryWorkflowResponse::default()

@@ -44,6 +44,8 @@ impl State {
         }
         self.timers.remove_execution(key);
         self.timer_wake.notify_one();
+        // Waiting queries are answered from the closed run, directly.
+        self.release_queries(key);
         self.apply_parent_close_policies(key);
         if let Some(how) = child_close {
             self.report_child_close(key, how);

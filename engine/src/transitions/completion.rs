@@ -40,10 +40,12 @@ impl State {
         key: &ExecutionKey,
         scheduled_event_id: i64,
         attempt: i32,
-        request: RespondWorkflowTaskCompletedRequest,
+        mut request: RespondWorkflowTaskCompletedRequest,
     ) -> Result<i64, EngineError> {
         let (scheduled_event_id, started_event_id) =
             self.running_workflow_task(key, scheduled_event_id, attempt)?;
+        // The worker answered the queries the task carried from the state it reached.
+        self.answer_task_queries(key, std::mem::take(&mut request.query_results));
         let identity = request.identity.clone();
         let execution = self.execution(key)?;
 
@@ -136,6 +138,7 @@ impl State {
             // The run closed in this task: what its commands would have started later is
             // dropped, as the real server skips the transfer tasks of a closed run.
             self.deferred.clear();
+            self.release_queries(key);
             return Ok(0);
         }
         if !request.force_create_new_workflow_task {
@@ -152,6 +155,7 @@ impl State {
             // Updates that arrived while the task ran ride on a speculative task.
             self.schedule_speculative_workflow_task(key);
         }
+        self.release_queries(key);
         self.run_deferred();
         self.timer_wake.notify_one();
         Ok(0)
@@ -194,6 +198,7 @@ impl State {
         if self.has_unsent_updates(key) {
             self.schedule_speculative_workflow_task(key);
         }
+        self.release_queries(key);
         self.timer_wake.notify_one();
         Ok(reset_history_event_id)
     }

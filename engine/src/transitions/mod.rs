@@ -13,6 +13,7 @@
 //! - `timers_fired`: what the timer driver fires, and time skipping.
 //! - `faults`: where an installed fault plan strikes.
 //! - `updates`: workflow updates: admission, the worker's answers, speculative tasks.
+//! - `queries`: where a query goes so that it sees what was accepted before it.
 
 pub(crate) mod activity;
 pub(crate) mod children;
@@ -22,6 +23,7 @@ pub(crate) mod completion;
 pub(crate) mod deferred;
 pub(crate) mod events;
 pub(crate) mod faults;
+pub(crate) mod queries;
 pub(crate) mod start;
 pub(crate) mod timers_fired;
 pub(crate) mod updates;

@@ -181,6 +181,7 @@ impl State {
             parent,
             children: BTreeMap::new(),
             updates: crate::execution::updates::Updates::default(),
+            queries: Vec::new(),
             changed: Arc::new(Notify::new()),
         };
         self.executions.insert(key.clone(), execution);

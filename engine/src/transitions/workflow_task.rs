@@ -44,6 +44,11 @@ pub(crate) struct StartedWorkflowTask {
     pub(crate) transient: Option<Box<[HistoryEvent; 2]>>,
     /// Update requests the task carries (protocol messages).
     pub(crate) messages: Vec<temporalio_protos::temporal::api::protocol::v1::Message>,
+    /// Queries the task carries, by query id, answered in its completion.
+    pub(crate) queries: std::collections::HashMap<
+        String,
+        temporalio_protos::temporal::api::query::v1::WorkflowQuery,
+    >,
 }
 
 /// The start-to-close timeout of an attempt: late attempts get more time, as on the server.
@@ -321,6 +326,7 @@ impl State {
             previous_started_event_id,
             transient,
             messages,
+            queries: self.queries_for_task(&task.key),
         })
     }
 
@@ -543,5 +549,7 @@ impl State {
             attempt + 1
         };
         self.schedule_workflow_task(key, next);
+        // The queries the task carried ride on the next attempt.
+        self.release_queries(key);
     }
 }

@@ -448,7 +448,7 @@ impl Ctx {
         }
     }
 
-    async fn signal(&self, run_id: &str) -> Result<()> {
+    pub(super) async fn signal(&self, run_id: &str) -> Result<()> {
         let signal = SignalWorkflowExecutionRequest {
             namespace: self.namespace.clone(),
             workflow_execution: self.execution(run_id),
@@ -470,7 +470,7 @@ impl Ctx {
     }
 
     /// A signal brings a workflow task, which completes the workflow.
-    async fn signal_and_complete(&self, run_id: &str) -> Result<()> {
+    pub(super) async fn signal_and_complete(&self, run_id: &str) -> Result<()> {
         self.signal(run_id).await?;
         let task = self.poll_workflow_task("completes the workflow").await?;
         self.complete(task.task_token, vec![complete_workflow("done")])
