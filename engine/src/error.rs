@@ -41,13 +41,15 @@ pub enum ErrorCode {
     ResourceExhausted,
     /// WFE014: the operation is not supported in this form.
     PermissionDenied,
+    /// WFE015: update-with-start could not be executed (per-operation statuses in the details).
+    MultiOperation,
     /// WFE101: the engine cannot listen on the address.
     Bind,
 }
 
 impl ErrorCode {
     /// Every code, in code order.
-    pub const ALL: [ErrorCode; 14] = [
+    pub const ALL: [ErrorCode; 15] = [
         ErrorCode::InvalidArgument,
         ErrorCode::NamespaceNotFound,
         ErrorCode::NotFound,
@@ -61,6 +63,7 @@ impl ErrorCode {
         ErrorCode::Internal,
         ErrorCode::ResourceExhausted,
         ErrorCode::PermissionDenied,
+        ErrorCode::MultiOperation,
         ErrorCode::Bind,
     ];
 
@@ -146,6 +149,11 @@ impl ErrorCode {
                 "the operation is not supported in this form, such as an update that waits only for ADMITTED (PERMISSION_DENIED); the message is the real server's",
                 "change the request as the message says (wait for ACCEPTED or COMPLETED)",
             ),
+            ErrorCode::MultiOperation => (
+                "WFE015",
+                "update-with-start could not be executed: the status of the operation that failed is the call's, each operation's is in MultiOperationExecutionFailure (the other one ABORTED)",
+                "fix the operation whose status is not ABORTED, as its own message says",
+            ),
             ErrorCode::Bind => (
                 "WFE101",
                 "the engine cannot listen on the address",
@@ -201,6 +209,9 @@ pub enum EngineError {
     ResourceExhausted(String),
     /// The operation is not supported in this form. The message is the real server's.
     PermissionDenied(String),
+    /// ExecuteMultiOperation failed: per operation (start, then update), its error, or `None`
+    /// when it was fine but aborted because the other one failed.
+    MultiOperation(Vec<Option<Box<EngineError>>>),
 }
 
 impl std::error::Error for EngineError {}
@@ -238,6 +249,9 @@ impl std::fmt::Display for EngineError {
                 write!(f, "[{code}] Namespace already exists.")
             }
             EngineError::WorkflowTaskFailedByServer(detail) => f.write_str(detail),
+            EngineError::MultiOperation(_) => {
+                write!(f, "[{code}] Update-with-Start could not be executed.")
+            }
         }
     }
 }
@@ -259,6 +273,7 @@ impl EngineError {
             EngineError::Internal(_) => ErrorCode::Internal,
             EngineError::ResourceExhausted(_) => ErrorCode::ResourceExhausted,
             EngineError::PermissionDenied(_) => ErrorCode::PermissionDenied,
+            EngineError::MultiOperation(_) => ErrorCode::MultiOperation,
         }
     }
 
@@ -334,6 +349,7 @@ impl EngineError {
             EngineError::Internal(_) => (Code::Internal, None),
             EngineError::ResourceExhausted(_) => (Code::ResourceExhausted, None),
             EngineError::PermissionDenied(_) => (Code::PermissionDenied, None),
+            EngineError::MultiOperation(operations) => multi_operation_status(operations),
         };
         match detail {
             None => tonic::Status::new(code, message),
@@ -353,6 +369,48 @@ impl From<EngineError> for tonic::Status {
     fn from(error: EngineError) -> Self {
         error.to_status()
     }
+}
+
+/// The call's code (the first failed operation's) and the per-operation statuses, as the real
+/// server encodes a multi-operation failure.
+fn multi_operation_status(
+    operations: &[Option<Box<EngineError>>],
+) -> (Code, Option<prost_wkt_types::Any>) {
+    use temporalio_protos::temporal::api::errordetails::v1::MultiOperationExecutionFailure;
+    use temporalio_protos::temporal::api::errordetails::v1::multi_operation_execution_failure::OperationStatus;
+    let statuses: Vec<OperationStatus> = operations
+        .iter()
+        .map(|operation| match operation {
+            Some(error) => {
+                let status = error.to_status();
+                OperationStatus {
+                    code: status.code() as i32,
+                    message: status.message().to_string(),
+                    details: RpcStatus::decode(status.details())
+                        .map(|decoded| decoded.details)
+                        .unwrap_or_default(),
+                }
+            }
+            None => OperationStatus {
+                code: Code::Aborted as i32,
+                message: "Operation was aborted.".to_string(),
+                details: vec![any(
+                    "temporal.api.failure.v1.MultiOperationExecutionAborted",
+                    Vec::new(),
+                )],
+            },
+        })
+        .collect();
+    let code = statuses
+        .iter()
+        .map(|status| Code::from_i32(status.code))
+        .find(|code| !matches!(code, Code::Ok | Code::Aborted))
+        .unwrap_or(Code::Aborted);
+    let detail = any(
+        "temporal.api.errordetails.v1.MultiOperationExecutionFailure",
+        MultiOperationExecutionFailure { statuses }.encode_to_vec(),
+    );
+    (code, Some(detail))
 }
 
 fn any(type_name: &str, value: Vec<u8>) -> prost_wkt_types::Any {

@@ -63,7 +63,7 @@ mod queries;
 #[path = "protocol_edges/updates.rs"]
 mod updates;
 use queries::query_after_signal;
-use updates::{update_during_running_task, update_rejected_leaves_no_events};
+use updates::{update_during_running_task, update_rejected_leaves_no_events, update_with_start};
 
 const IDENTITY: &str = "wfkit-protocol-edges";
 const WORKFLOW_TYPE: &str = "ProtocolEdgesWorkflow";
@@ -1272,6 +1272,7 @@ fn cases() -> Vec<Case> {
         case!(update_rejected_leaves_no_events),
         case!(update_during_running_task),
         case!(query_after_signal),
+        case!(update_with_start),
     ]
 }
 

@@ -7,6 +7,7 @@ mod get_history;
 pub(crate) mod health;
 mod list;
 mod long_poll;
+mod multi_operation;
 pub(crate) mod operator;
 mod poll_activity_task;
 mod poll_workflow_task;
@@ -129,4 +130,5 @@ routes! {
     count_workflow_executions(CountWorkflowExecutionsRequest) -> CountWorkflowExecutionsResponse;
     update_workflow_execution(UpdateWorkflowExecutionRequest) -> UpdateWorkflowExecutionResponse;
     poll_workflow_execution_update(PollWorkflowExecutionUpdateRequest) -> PollWorkflowExecutionUpdateResponse;
+    execute_multi_operation(ExecuteMultiOperationRequest) -> ExecuteMultiOperationResponse;
 }

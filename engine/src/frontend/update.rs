@@ -114,7 +114,7 @@ impl Frontend {
 
     /// Waits until the update reaches `wait_stage` (UNSPECIFIED or ADMITTED: answers at once),
     /// or the long poll ends; returns the stage reached and the outcome once completed.
-    async fn wait_for_update(
+    pub(super) async fn wait_for_update(
         &self,
         key: &ExecutionKey,
         update_id: &str,
@@ -161,7 +161,7 @@ impl Frontend {
 
 /// Checks an UpdateWorkflowExecution request as the real server's frontend does, in its order,
 /// fills in a missing update id, and returns the stage to wait for.
-fn check_update_request(
+pub(super) fn check_update_request(
     request: &mut UpdateWorkflowExecutionRequest,
 ) -> Result<LifecycleStage, EngineError> {
     let invalid = |text: &str| Err(EngineError::InvalidArgument(text.to_string()));
@@ -205,7 +205,7 @@ fn check_update_request(
     }
 }
 
-fn update_ref(key: &ExecutionKey, update_id: &str) -> UpdateRef {
+pub(super) fn update_ref(key: &ExecutionKey, update_id: &str) -> UpdateRef {
     UpdateRef {
         workflow_execution: Some(WorkflowExecution {
             workflow_id: key.workflow_id.clone(),

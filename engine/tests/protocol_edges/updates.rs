@@ -477,3 +477,161 @@ impl Ctx {
             .await
     }
 }
+
+/// The per-operation statuses of an update-with-start failure, as a fact.
+fn multi_operation_text(status: &Status) -> String {
+    use temporalio_protos::google::rpc::Status as RpcStatus;
+    use temporalio_protos::temporal::api::errordetails::v1::MultiOperationExecutionFailure;
+    let operations: Vec<String> = RpcStatus::decode(status.details())
+        .ok()
+        .into_iter()
+        .flat_map(|decoded| decoded.details)
+        .filter_map(|detail| MultiOperationExecutionFailure::decode(detail.value.as_slice()).ok())
+        .flat_map(|failure| failure.statuses)
+        .map(|operation| {
+            status_text(&Status::new(
+                tonic::Code::from_i32(operation.code),
+                operation.message,
+            ))
+        })
+        .collect();
+    format!("{} [{}]", status_text(status), operations.join("; "))
+}
+
+impl Ctx {
+    fn update_with_start(
+        &self,
+        update_id: &str,
+        workflow_id: &str,
+    ) -> temporalio_protos::temporal::api::workflowservice::v1::ExecuteMultiOperationRequest {
+        use temporalio_protos::temporal::api::workflowservice::v1::ExecuteMultiOperationRequest;
+        use temporalio_protos::temporal::api::workflowservice::v1::execute_multi_operation_request::{
+            Operation, operation::Operation as Kind,
+        };
+        let start = StartWorkflowExecutionRequest {
+            namespace: self.namespace.clone(),
+            workflow_id: self.id.clone(),
+            workflow_type: Some(WorkflowType {
+                name: WORKFLOW_TYPE.to_owned(),
+            }),
+            task_queue: Some(self.normal_queue()),
+            input: payloads("start input"),
+            identity: IDENTITY.to_owned(),
+            request_id: format!("{}-start", self.id),
+            workflow_id_conflict_policy:
+                temporalio_protos::temporal::api::enums::v1::WorkflowIdConflictPolicy::UseExisting
+                    as i32,
+            ..StartWorkflowExecutionRequest::default()
+        };
+        let mut update = self.update_request(update_id, UPDATE_NAME, Stage::Completed);
+        if let Some(execution) = update.workflow_execution.as_mut() {
+            execution.workflow_id = workflow_id.to_owned();
+        }
+        ExecuteMultiOperationRequest {
+            namespace: self.namespace.clone(),
+            operations: vec![
+                Operation {
+                    operation: Some(Kind::StartWorkflow(start)),
+                },
+                Operation {
+                    operation: Some(Kind::UpdateWorkflow(update)),
+                },
+            ],
+            ..ExecuteMultiOperationRequest::default()
+        }
+    }
+}
+
+fn multi_answer_text(
+    answer: &Result<
+        temporalio_protos::temporal::api::workflowservice::v1::ExecuteMultiOperationResponse,
+        Status,
+    >,
+) -> String {
+    use temporalio_protos::temporal::api::workflowservice::v1::execute_multi_operation_response::response::Response as Answered;
+    match answer {
+        Ok(response) => response
+            .responses
+            .iter()
+            .map(|operation| match &operation.response {
+                Some(Answered::StartWorkflow(start)) => {
+                    format!("start started={} status={}", start.started, start.status)
+                }
+                Some(Answered::UpdateWorkflow(update)) => {
+                    format!("update {}", update_answer_text(&Ok(update.clone())))
+                }
+                None => "none".to_owned(),
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        Err(status) => multi_operation_text(status),
+    }
+}
+
+/// U3. Update-with-start: a new run carries the update on its first workflow task; the same
+///     call again attaches to the run (started=false) and answers the stored outcome; an update
+///     naming another workflow id fails as a multi-operation error.
+pub(super) async fn update_with_start(ctx: Ctx) -> Result<History> {
+    let client = ctx.client.clone();
+    let call = ctx.update_with_start("with-start-1", &ctx.id);
+    let first_call = tokio::spawn(async move {
+        within(
+            "ExecuteMultiOperation",
+            RPC_TIMEOUT,
+            client
+                .clone()
+                .execute_multi_operation(request(call, RPC_TIMEOUT)),
+        )
+        .await
+    });
+    let task = ctx.poll_workflow_task("first, with the update").await?;
+    let requests = ctx.update_requests("first, with the update", &task);
+    let mut messages = Vec::new();
+    let mut commands = Vec::new();
+    for message in &requests {
+        let (acceptance, accept_command) = accept(message);
+        let (response, respond_command) = respond(message, "with-start result");
+        messages.extend([acceptance, response]);
+        commands.extend([accept_command, respond_command]);
+    }
+    ctx.complete_with_messages(task.task_token, commands, messages)
+        .await?
+        .map_err(|status| anyhow::anyhow!("accepting the update on the first task: {status:?}"))?;
+    let answer = first_call.await??;
+    ctx.fact("update-with-start", multi_answer_text(&answer));
+    let run_id = answer
+        .as_ref()
+        .ok()
+        .and_then(|response| response.responses.first())
+        .and_then(|operation| match &operation.response {
+            Some(temporalio_protos::temporal::api::workflowservice::v1::execute_multi_operation_response::response::Response::StartWorkflow(start)) => Some(start.run_id.clone()),
+            _ => None,
+        })
+        .unwrap_or_default();
+
+    let again = within(
+        "ExecuteMultiOperation",
+        RPC_TIMEOUT,
+        ctx.client.clone().execute_multi_operation(request(
+            ctx.update_with_start("with-start-1", &ctx.id),
+            RPC_TIMEOUT,
+        )),
+    )
+    .await?;
+    ctx.fact("update-with-start again", multi_answer_text(&again));
+    let mismatched = within(
+        "ExecuteMultiOperation",
+        RPC_TIMEOUT,
+        ctx.client.clone().execute_multi_operation(request(
+            ctx.update_with_start("with-start-2", "another-workflow-id"),
+            RPC_TIMEOUT,
+        )),
+    )
+    .await?;
+    ctx.fact(
+        "update-with-start naming another workflow",
+        multi_answer_text(&mismatched),
+    );
+    ctx.signal_and_complete(&run_id).await?;
+    ctx.history(&run_id).await
+}
