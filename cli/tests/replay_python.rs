@@ -146,4 +146,51 @@ async fn python_histories_replay_and_a_change_is_flagged() {
             .contains("TMPRL1100"),
         "{flagged}"
     );
+
+    // A copy whose accepted update names a handler the code does not have (renamed): flagged
+    // at the UpdateAccepted event with its own hint.
+    let text = std::fs::read_to_string(recorded.join("py_updates.json")).expect("recorded");
+    let mut value: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    let mut renamed = 0;
+    for event in value["events"].as_array_mut().expect("events") {
+        if let Some(accepted) = event.get_mut("workflowExecutionUpdateAcceptedEventAttributes")
+            && accepted["acceptedRequest"]["input"]["name"] == "py_update_add_later"
+        {
+            accepted["acceptedRequest"]["input"]["name"] =
+                serde_json::Value::from("py_update_renamed");
+            renamed += 1;
+        }
+    }
+    assert_eq!(renamed, 1, "py_updates accepts py_update_add_later once");
+    let renamed_path = dir.path().join("renamed-update.json");
+    std::fs::write(&renamed_path, value.to_string()).expect("write");
+    let output = Command::new(env!("CARGO_BIN_EXE_wfkit"))
+        .args([
+            "replay",
+            "--worker-cmd",
+            &worker_cmd,
+            "--format",
+            "json",
+            "--histories",
+        ])
+        .arg(&renamed_path)
+        .output()
+        .expect("wfkit runs");
+    let text = common::printed(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON report");
+    let flagged = &report["results"][0];
+    assert_eq!(flagged["verdict"], "nondeterministic", "{text}");
+    assert_eq!(flagged["hint"]["code"], "update-handler-removed", "{text}");
+    assert_eq!(
+        flagged["divergence"]["event_type"], "WorkflowExecutionUpdateAccepted",
+        "{text}"
+    );
+    assert!(
+        flagged["hint"]["text"]
+            .as_str()
+            .unwrap_or("")
+            .contains("py_update_renamed"),
+        "{text}"
+    );
 }

@@ -57,7 +57,30 @@ pub(crate) fn from_sdk_message(
     message: &str,
     history: &temporalio_protos::temporal::api::history::v1::History,
 ) -> (Divergence, Hint) {
-    let (mut divergence, hint) = read_sdk_message(message);
+    let (mut divergence, mut hint) = read_sdk_message(message);
+    // An accepted update the code no longer accepts: its handler is gone or renamed.
+    if divergence.event_type.as_deref() == Some("WorkflowExecutionUpdateAccepted") {
+        let name = history
+            .events
+            .iter()
+            .find(|event| Some(event.event_id) == divergence.event_id)
+            .and_then(|event| match &event.attributes {
+                Some(temporalio_protos::temporal::api::history::v1::history_event::Attributes::WorkflowExecutionUpdateAcceptedEventAttributes(accepted)) => accepted
+                    .accepted_request
+                    .as_ref()
+                    .and_then(|request| request.input.as_ref())
+                    .map(|input| input.name.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| "an update".to_string());
+        divergence.expected = Some(format!("update {name} accepted"));
+        hint = crate::verdict::hint(
+            "update-handler-removed",
+            format!(
+                "the history accepted update {name}, which the code no longer handles: its handler was removed or renamed; keep a handler of that name for runs that received it"
+            ),
+        );
+    }
     if divergence.event_id.is_none()
         && let [recorded, issued, ..] = quoted(message).as_slice()
         && message.contains("Activity type of scheduled event")
@@ -145,6 +168,8 @@ mod tests {
     const ACTIVITY_ID: &str = "[TMPRL1100] Nondeterminism error: Activity id of scheduled event '2' does not match activity id of activity command '3'";
     const PATCH: &str = "[TMPRL1100] Nondeterminism error: Non-deprecated patch marker encountered for change add-fraud-check, but there is no corresponding change command!";
     const MACHINE: &str = "[TMPRL1100] Nondeterminism error: Timer machine does not handle this event: HistoryEvent(id: 9, TimerFired)";
+    /// A Python worker replaying a history whose accepted update has no handler any more.
+    const UPDATE_GONE: &str = "[TMPRL1100] Nondeterminism error: No command scheduled for event HistoryEvent(id: 13, WorkflowExecutionUpdateAccepted)";
 
     #[test]
     fn core_messages_name_the_event_and_the_hint() {
@@ -162,6 +187,9 @@ mod tests {
             assert_eq!(divergence.event_id, event_id, "{message}");
             assert_eq!(hint.code, code, "{message}");
         }
+        let (divergence, hint) = from_sdk_message(UPDATE_GONE, &history);
+        assert_eq!(divergence.event_id, Some(13));
+        assert_eq!(hint.code, "update-handler-removed");
         let (divergence, _) = from_sdk_message(ACTIVITY_TYPE, &history);
         assert_eq!(divergence.expected.as_deref(), Some("activity charge"));
         assert_eq!(divergence.actual.as_deref(), Some("activity check_fraud"));

@@ -2,7 +2,7 @@
 
 use temporalio_client::errors::{
     ClientConnectError, ClientNewError, WorkflowInteractionError, WorkflowQueryError,
-    WorkflowStartError,
+    WorkflowStartError, WorkflowUpdateError,
 };
 use temporalio_sdk::{
     RuntimeError, WorkerCreateError, WorkerRunError, WorkflowRegistrationError,
@@ -120,6 +120,38 @@ pub enum ScenarioError {
         /// The expected answer, as JSON.
         expected: String,
         /// The answer, as JSON.
+        found: String,
+    },
+    /// An update could not be executed (the server refused it, or waiting for its outcome
+    /// failed). An update that the workflow rejects or whose handler fails is not this error:
+    /// it is an outcome, checked against the step's expectation.
+    #[error("cannot execute update {update:?} (id {update_id}) on workflow {workflow_id}: {source}")]
+    Update {
+        /// The workflow id.
+        workflow_id: String,
+        /// The update name.
+        update: String,
+        /// The update id the driver gave it.
+        update_id: String,
+        /// The client's error.
+        #[source]
+        source: WorkflowUpdateError,
+    },
+    /// An update ended other than as the scenario's step expects.
+    #[error(
+        "update {update:?} (id {update_id}) on workflow {workflow_id} ended with {found}, \
+         expected {expected}"
+    )]
+    UpdateOutcome {
+        /// The workflow id.
+        workflow_id: String,
+        /// The update name.
+        update: String,
+        /// The update id the driver gave it.
+        update_id: String,
+        /// The expected outcome (a result as JSON, or a failure summary).
+        expected: String,
+        /// The outcome (a result as JSON, or a failure summary).
         found: String,
     },
     /// The workflow kept continuing as new past the driver's limit.

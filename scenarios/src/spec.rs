@@ -9,11 +9,15 @@ mod activities;
 mod basics;
 mod lifecycle;
 mod time_skipping;
+mod updates;
 
 use serde_json::Value;
 use temporalio_protos::temporal::api::enums::v1::EventType;
 
-use crate::{checks::HistoryCheck, outcome::Outcome};
+use crate::{
+    checks::HistoryCheck,
+    outcome::{FailureSummary, Outcome},
+};
 
 pub use time_skipping::{LONG_SLEEP_DAYS, LONG_SLEEP_MIN_VIRTUAL_SECS};
 
@@ -44,6 +48,35 @@ pub enum DriverStep {
         /// The answer the query must give, as JSON.
         expected: Value,
     },
+    /// Execute update `name` with update id `<scenario>-step-<index>` (`index` counts this
+    /// spec's steps from 0, so histories from different servers carry the same ids), wait for
+    /// its outcome (stage COMPLETED) and require `expected`. An update the workflow accepts
+    /// leaves `WorkflowExecutionUpdateAccepted` and `WorkflowExecutionUpdateCompleted` in the
+    /// history; one its validator rejects leaves nothing. A different outcome is a
+    /// [`ScenarioError::UpdateOutcome`](crate::ScenarioError::UpdateOutcome).
+    Update {
+        /// The update name.
+        name: String,
+        /// The update's single argument, as JSON; `None` sends no argument at all.
+        payload: Option<Value>,
+        /// The outcome the update must have.
+        expected: UpdateOutcome,
+    },
+}
+
+/// How an update ended, as the client sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum UpdateOutcome {
+    /// The handler returned `result` (decoded as JSON).
+    Completed {
+        /// The update's result, as JSON.
+        result: Value,
+    },
+    /// The update failed: its validator rejected it, or its handler returned an error.
+    Failed {
+        /// The update's failure, summarised.
+        failure: FailureSummary,
+    },
 }
 
 /// One scenario: a workflow type, its input, how to drive it and what must come out.
@@ -72,7 +105,7 @@ pub struct ScenarioSpec {
 }
 
 /// Names of the built-in scenarios, in the order [`all`] returns them.
-pub const NAMES: [&str; 13] = [
+pub const NAMES: [&str; 14] = [
     "hello",
     "failing",
     "activity_retry",
@@ -86,6 +119,7 @@ pub const NAMES: [&str; 13] = [
     "child_workflow",
     "local_activity",
     "patched",
+    "updates",
 ];
 
 /// Names of the time-skipping scenarios, in the order [`time_skipping`] returns them.
@@ -108,6 +142,7 @@ pub fn all() -> Vec<ScenarioSpec> {
         lifecycle::child_workflow_spec(),
         activities::local_activity_spec(),
         lifecycle::patched_spec(),
+        updates::updates_spec(),
     ]
 }
 

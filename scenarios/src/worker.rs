@@ -47,6 +47,7 @@ macro_rules! register_scenario_workflows {
             .register_workflow::<$crate::workflows::ChildWorkflowParent>()?
             .register_workflow::<$crate::workflows::LocalActivityWorkflow>()?
             .register_workflow::<$crate::workflows::PatchedWorkflow>()?
+            .register_workflow::<$crate::workflows::UpdatesWorkflow>()?
             .register_workflow::<$crate::workflows::LongSleepWorkflow>()?
     };
 }

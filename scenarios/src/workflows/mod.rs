@@ -15,6 +15,7 @@ pub mod query;
 pub mod saga;
 pub mod signals;
 pub mod timers;
+pub mod updates;
 
 pub use activity_heartbeat_cancel::ActivityHeartbeatCancelWorkflow;
 pub use activity_retry::ActivityRetryWorkflow;
@@ -30,3 +31,4 @@ pub use query::QueryWorkflow;
 pub use saga::SagaWorkflow;
 pub use signals::SignalsWorkflow;
 pub use timers::TimersWorkflow;
+pub use updates::UpdatesWorkflow;
