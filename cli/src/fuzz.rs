@@ -10,7 +10,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use anyhow::{Context, bail};
 use wfkit_fuzz::{
     DEFAULT_CASES, DEFAULT_MAX_FAULTS, FaultPlan, Fuzz, FuzzConfig, FuzzFailure, FuzzTarget,
-    SignalSpec, Workers,
+    SignalSpec, UpdateSpec, Workers,
 };
 
 use crate::exit::{Outcome, outln};
@@ -48,6 +48,11 @@ pub(crate) struct FuzzArgs {
     /// task N (default: after workflow task i+1 for the i-th signal). Repeatable.
     #[arg(long = "signal", value_name = "NAME=JSON[@N]")]
     signals: Vec<String>,
+    /// An update the workflow receives: NAME, NAME=JSON, or either with @N to send it after
+    /// workflow task N (default: after workflow task i+1 for the i-th update). Nobody waits for
+    /// it; every update the workflow accepts must complete exactly once. Repeatable.
+    #[arg(long = "update", value_name = "NAME[=JSON][@N]")]
+    updates: Vec<String>,
     /// Run only the plan in this file (the text a failure prints) instead of generating cases.
     #[arg(long, value_name = "FILE")]
     plan: Option<PathBuf>,
@@ -75,6 +80,9 @@ fn fuzz(args: &FuzzArgs) -> anyhow::Result<bool> {
     target.namespace = args.namespace.clone();
     for (index, text) in args.signals.iter().enumerate() {
         target.signals.push(parse_signal(text, index)?);
+    }
+    for (index, text) in args.updates.iter().enumerate() {
+        target.updates.push(parse_update(text, index)?);
     }
     let seed = args.seed.unwrap_or_else(clock_seed);
     let fuzz = Fuzz {
@@ -135,6 +143,35 @@ fn print_failure(failure: &FuzzFailure) {
     for line in failure.to_string().lines() {
         outln!("{line}");
     }
+}
+
+/// `NAME`, `NAME=JSON`, `NAME@N` or `NAME=JSON@N`.
+fn parse_update(text: &str, index: usize) -> anyhow::Result<UpdateSpec> {
+    let (spec, after) = match text.rsplit_once('@') {
+        Some((spec, n)) if !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()) => {
+            (spec, n.parse::<u32>().ok())
+        }
+        _ => (text, None),
+    };
+    let (name, input) = match spec.split_once('=') {
+        Some((name, json)) => (
+            name,
+            Some(
+                serde_json::from_str(json)
+                    .with_context(|| format!("--update {text:?}: {json:?} is not JSON"))?,
+            ),
+        ),
+        None => (spec, None),
+    };
+    if name.is_empty() {
+        bail!("--update {text:?}: expected NAME, NAME=JSON, NAME@N or NAME=JSON@N");
+    }
+    let default_after = u32::try_from(index + 1).unwrap_or(u32::MAX);
+    Ok(UpdateSpec {
+        name: name.to_string(),
+        input,
+        after_workflow_task: after.unwrap_or(default_after).max(1),
+    })
 }
 
 /// `NAME=JSON` or `NAME=JSON@N`.

@@ -46,11 +46,11 @@ const MAX_RUN_NAME_CHARS: usize = 100;
     mut_arg("address", |arg| arg
         .default_value(EMBEDDED)
         .help("Temporal frontend: host:port or an http(s):// URL; `embedded` (the default) starts wfkit's engine in-process")),
-    after_help = "Examples:\n  wfkit load --scenario activity --rate 50/s --duration 30s\n  wfkit load --scenario signals --signals 10 --concurrency 20 --iterations 1000 --address 127.0.0.1:7233\n  wfkit load --workflow-type MyWorkflow --task-queue my-q --input-template '{\"n\": {{iteration}}}' --rate 100/s --duration 1m --address HOST:PORT\n\nExit codes: 0 the run passed; 1 a threshold (--max-p99, --min-throughput) or the baseline comparison failed; 2 bad flags or unreachable server."
+    after_help = "Examples:\n  wfkit load --scenario activity --rate 50/s --duration 30s\n  wfkit load --scenario signals --signals 10 --concurrency 20 --iterations 1000 --address 127.0.0.1:7233\n  wfkit load --scenario update --updates 10 --rate 20/s --duration 30s\n  wfkit load --workflow-type MyWorkflow --task-queue my-q --input-template '{\"n\": {{iteration}}}' --rate 100/s --duration 1m --address HOST:PORT\n\nExit codes: 0 the run passed; 1 a threshold (--max-p99, --min-throughput) or the baseline comparison failed; 2 bad flags or unreachable server."
 )]
 pub(crate) struct LoadArgs {
     /// Built-in scenario, run by the built-in worker: noop, activity, chain, saga, timers,
-    /// signals, child, continue-as-new.
+    /// signals, update, child, continue-as-new.
     #[arg(long, default_value = "activity", value_parser = scenario_names())]
     scenario: String,
     /// `chain`: activities in sequence per workflow.
@@ -59,6 +59,10 @@ pub(crate) struct LoadArgs {
     /// `signals`: signals sent to each workflow (the workflow must receive every one).
     #[arg(long, default_value_t = LoadParams::default().signals)]
     signals: u32,
+    /// `update`: updates sent to each workflow, one after another, each waited for until it
+    /// completed (their round trips are the report's update latency).
+    #[arg(long, default_value_t = LoadParams::default().updates)]
+    updates: u32,
     /// `saga`: make the last booking fail, so every saga compensates.
     #[arg(long)]
     saga_fail: bool,
@@ -263,6 +267,7 @@ fn setup(args: &LoadArgs) -> anyhow::Result<Setup> {
             let params = LoadParams {
                 chain_length: args.chain_length,
                 signals: args.signals,
+                updates: args.updates,
                 saga_fail: args.saga_fail,
                 timers: args.timers,
                 timer_ms: args.timer_ms,
@@ -279,6 +284,9 @@ fn setup(args: &LoadArgs) -> anyhow::Result<Setup> {
                 .with_execution_timeout(iteration_timeout);
             if let Some(name) = load.signal_name {
                 workflow = workflow.with_signals(name, load.signal_count);
+            }
+            if let Some(name) = load.update_name {
+                workflow = workflow.with_updates(name, load.update_count);
             }
             (workflow, (!args.no_worker).then_some(queue))
         }
@@ -540,6 +548,15 @@ fn write_report(
             summary.start_latency_us.p99_us as f64 / 1e3
         );
     }
+    if let Some(update) = &summary.update_latency_us {
+        outln!(
+            "update p50/p99/max {:.1}/{:.1}/{:.1} ms over {} updates (UpdateWorkflowExecution until completed)",
+            update.p50_us as f64 / 1e3,
+            update.p99_us as f64 / 1e3,
+            update.max_us as f64 / 1e3,
+            update.count
+        );
+    }
     if let Some(history) = &report.history_latency {
         let p99 = |percentiles: &wfkit_loadgen::measure::Percentiles| {
             if percentiles.count == 0 {
@@ -588,4 +605,66 @@ fn write_report(
     }
     outln!("report: {}", setup.out.display());
     Ok(verdict.passed)
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+    use serde_json::json;
+    use wfkit_loadgen::temporal::UpdatePlan;
+
+    use super::*;
+
+    #[derive(Debug, clap::Parser)]
+    struct Cli {
+        #[command(flatten)]
+        load: LoadArgs,
+    }
+
+    fn setup_of(flags: &[&str]) -> anyhow::Result<Setup> {
+        let cli = Cli::try_parse_from(
+            ["wfkit-load", "--concurrency", "2", "--iterations", "10"]
+                .iter()
+                .chain(flags),
+        )?;
+        setup(&cli.load)
+    }
+
+    #[test]
+    fn the_update_scenario_sends_updates_counted_by_the_flag() -> anyhow::Result<()> {
+        let setup = setup_of(&["--scenario", "update", "--updates", "3"])?;
+        let workflow = &setup.workflow;
+        assert_eq!(workflow.workflow_type, "LoadUpdates");
+        assert_eq!(
+            workflow.updates,
+            Some(UpdatePlan {
+                name: "load_update".to_owned(),
+                count: 3
+            })
+        );
+        assert_eq!(workflow.signals, None);
+        assert_eq!(workflow.expected_result, Some(json!(3)));
+        assert!(setup.run_name.starts_with("update-"), "{}", setup.run_name);
+
+        let default = setup_of(&["--scenario", "update"])?;
+        let count = default.workflow.updates.map(|updates| updates.count);
+        assert_eq!(count, Some(LoadParams::default().updates));
+        // Other scenarios ignore the flag.
+        let signals = setup_of(&["--scenario", "signals", "--updates", "3"])?;
+        assert_eq!(signals.workflow.updates, None);
+        Ok(())
+    }
+
+    #[test]
+    fn an_update_count_out_of_range_names_the_flag() {
+        for count in ["0", "1001"] {
+            let error = setup_of(&["--scenario", "update", "--updates", count])
+                .err()
+                .expect("refused");
+            assert!(
+                format!("{error:#}").contains(&format!("--updates {count}")),
+                "{error:#}"
+            );
+        }
+    }
 }

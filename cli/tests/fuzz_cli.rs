@@ -56,6 +56,49 @@ fn the_saga_scenario_survives_generated_faults() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Updates sent during generated fault plans (crashes, lost replies, restarts): every update
+/// the workflow accepts completes exactly once, and the workflow finishes.
+#[test]
+fn updates_complete_exactly_once_under_generated_faults() -> anyhow::Result<()> {
+    let output = wfkit(&[
+        "fuzz",
+        "--worker-cmd",
+        &rust_worker(),
+        "--workflow",
+        "UpdatesWorkflow",
+        "--input",
+        r#""fuzz""#,
+        "--update",
+        r#"add_item="a""#,
+        "--update",
+        r#"add_item_later="b""#,
+        "--update",
+        "finish",
+        "--cases",
+        "10",
+        "--seed",
+        "11",
+    ])?;
+    let shown = text(&output);
+    ensure!(output.status.code() == Some(0), "{shown}");
+    ensure!(
+        shown.contains("cases of UpdatesWorkflow passed (seed 11"),
+        "{shown}"
+    );
+    let bad = wfkit(&[
+        "fuzz",
+        "--worker-cmd",
+        &rust_worker(),
+        "--workflow",
+        "UpdatesWorkflow",
+        "--update",
+        "add_item={not json",
+    ])?;
+    ensure!(bad.status.code() == Some(2), "{}", text(&bad));
+    ensure!(text(&bad).contains("--update"), "{}", text(&bad));
+    Ok(())
+}
+
 #[test]
 fn a_python_worker_survives_a_crash_and_a_restart() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;

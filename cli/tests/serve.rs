@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 use wfkit_devserver::find_temporal_binary;
-use wfkit_scenarios::{BackgroundWorker, DriverStep, ServerTarget, spec};
+use wfkit_scenarios::{BackgroundWorker, DriverStep, ServerTarget, UpdateOutcome, spec};
 
 /// The `wfkit serve` process, killed on drop.
 struct Served {
@@ -49,6 +49,138 @@ fn serve_with(extra: &[&str], stderr: Stdio) -> Served {
 
 fn temporal(address: &str, args: &[&str]) -> String {
     common::temporal_cli(address, args)
+}
+
+/// Runs `temporal` where failing is an answer: whether it succeeded, and what it printed.
+fn temporal_may_fail(address: &str, args: &[&str]) -> (bool, String) {
+    let output = Command::new(find_temporal_binary().expect("the temporal CLI"))
+        .args(args)
+        .args(["--address", address])
+        .output()
+        .expect("temporal runs");
+    (output.status.success(), common::printed(&output))
+}
+
+/// The `temporal workflow update` commands against `wfkit serve` and the Rust SDK worker: the
+/// `updates` scenario's steps, sent with `update execute` (the first with `update start`, then
+/// `update result` and `update describe`), each answering as the scenario expects.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_temporal_cli_sends_updates_to_wfkit_serve() {
+    let served = serve();
+    let address = served.address.clone();
+    let scenario = spec::by_name("updates").expect("the updates scenario");
+    let worker = BackgroundWorker::start(&ServerTarget::new(address.clone(), "default"), "cli-u")
+        .await
+        .expect("worker");
+    let input = scenario.input.to_string();
+    temporal(
+        &address,
+        &[
+            "workflow",
+            "start",
+            "--task-queue",
+            "cli-u",
+            "--type",
+            &scenario.workflow_type,
+            "--workflow-id",
+            "cli-u1",
+            "--input",
+            &input,
+        ],
+    );
+    for (index, step) in scenario.steps.iter().enumerate() {
+        let DriverStep::Update {
+            name,
+            payload,
+            expected,
+        } = step
+        else {
+            panic!("the updates scenario only sends updates: {step:?}");
+        };
+        let update_id = format!("cli-u1-{index}");
+        let payload = payload.as_ref().map(ToString::to_string);
+        let mut args = vec![
+            "--workflow-id",
+            "cli-u1",
+            "--update-id",
+            &update_id,
+            "-o",
+            "json",
+        ];
+        if let Some(payload) = &payload {
+            args.extend(["--input", payload]);
+        }
+        let with = |command: &[&'static str]| -> Vec<&str> {
+            command
+                .iter()
+                .copied()
+                .chain(args.iter().copied())
+                .collect()
+        };
+        match expected {
+            UpdateOutcome::Completed { result } if index == 0 => {
+                // Asynchronously: start (wait for ACCEPTED), then the result, then describe.
+                let mut start = with(&["workflow", "update", "start", "--name"]);
+                start.insert(4, name);
+                start.extend(["--wait-for-stage", "accepted"]);
+                let started = temporal(&address, &start);
+                assert!(started.contains(&update_id), "{started}");
+                let lookup = [
+                    "--workflow-id",
+                    "cli-u1",
+                    "--update-id",
+                    &update_id,
+                    "-o",
+                    "json",
+                ];
+                let out = temporal(
+                    &address,
+                    &[&["workflow", "update", "result"][..], &lookup[..]].concat(),
+                );
+                let answer: serde_json::Value =
+                    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+                assert_eq!(answer["result"], *result, "{out}");
+                let out = temporal(
+                    &address,
+                    &[&["workflow", "update", "describe"][..], &lookup[..]].concat(),
+                );
+                let described: serde_json::Value =
+                    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+                assert_eq!(described["stage"], "Completed", "{out}");
+            }
+            UpdateOutcome::Completed { result } => {
+                let mut execute = with(&["workflow", "update", "execute", "--name"]);
+                execute.insert(4, name);
+                let out = temporal(&address, &execute);
+                let answer: serde_json::Value =
+                    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+                assert_eq!(answer["result"], *result, "{out}");
+            }
+            UpdateOutcome::Failed { failure } => {
+                let mut execute = with(&["workflow", "update", "execute", "--name"]);
+                execute.insert(4, name);
+                let (succeeded, out) = temporal_may_fail(&address, &execute);
+                assert!(!succeeded, "a failed update fails the command: {out}");
+                assert!(out.contains(&failure.message), "{out}");
+            }
+        }
+    }
+    let result = temporal(
+        &address,
+        &[
+            "workflow",
+            "result",
+            "--workflow-id",
+            "cli-u1",
+            "-o",
+            "json",
+        ],
+    );
+    assert!(
+        result.contains("COMPLETED") || result.contains("Completed"),
+        "{result}"
+    );
+    worker.stop().await.expect("worker stops");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -111,6 +243,7 @@ async fn the_temporal_cli_drives_wfkit_serve() {
                     ],
                 );
             }
+            DriverStep::Update { .. } => panic!("the query scenario sends no updates"),
         }
     }
     let result = temporal(

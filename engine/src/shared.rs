@@ -71,16 +71,16 @@ impl Shared {
             .state
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let before = state.snapshot();
         StateGuard {
             state,
-            before: Some(before),
+            before: None,
         }
     }
 }
 
 /// The locked state, and the snapshot to restore if the holder panics: a request applies all of
-/// its changes or none.
+/// its changes or none. The snapshot is taken on the first mutable access, before any change:
+/// a holder that only reads pays nothing.
 pub(crate) struct StateGuard<'a> {
     state: MutexGuard<'a, State>,
     before: Option<Snapshot>,
@@ -95,6 +95,9 @@ impl Deref for StateGuard<'_> {
 
 impl DerefMut for StateGuard<'_> {
     fn deref_mut(&mut self) -> &mut State {
+        if self.before.is_none() {
+            self.before = Some(self.state.snapshot());
+        }
         &mut self.state
     }
 }

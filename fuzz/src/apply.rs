@@ -122,6 +122,16 @@ pub(crate) fn engine_faults(plan: &FaultPlan, target: &FuzzTarget) -> Vec<Fault>
             input: Some(json_payloads(&signal.input)),
         });
     }
+    for (index, update) in target.updates.iter().enumerate() {
+        faults.push(Fault::Update {
+            after_workflow_task: update.after_workflow_task.max(1),
+            namespace: target.namespace.clone(),
+            workflow_id: target.workflow_id.clone(),
+            update_id: format!("wfkit-fuzz-update-{}", index + 1),
+            name: update.name.clone(),
+            input: update.input.as_ref().map(json_payloads),
+        });
+    }
     faults
 }
 

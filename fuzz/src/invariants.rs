@@ -113,7 +113,47 @@ pub(crate) fn built_in(outcome: &CaseOutcome) -> Vec<Violation> {
             format!("{delivered} signals were accepted but {recorded} are in the history"),
         );
     }
+    for (update_id, (accepted, completed)) in update_counts(outcome) {
+        if accepted != 1 || completed != 1 {
+            broken(
+                "every accepted update completes exactly once",
+                format!(
+                    "update {update_id:?} was accepted {accepted} time(s) and completed {completed} time(s)"
+                ),
+            );
+        }
+    }
     violations
+}
+
+/// Per update id in the case's histories: how many times it was accepted and completed
+/// (UpdateCompleted names its update through the UpdateAccepted event it refers to).
+fn update_counts(outcome: &CaseOutcome) -> std::collections::BTreeMap<String, (usize, usize)> {
+    let mut counts = std::collections::BTreeMap::<String, (usize, usize)>::new();
+    for history in &outcome.histories {
+        let mut accepted_ids = std::collections::BTreeMap::<i64, String>::new();
+        for event in &history.events {
+            match &event.attributes {
+                Some(Attributes::WorkflowExecutionUpdateAcceptedEventAttributes(accepted)) => {
+                    accepted_ids.insert(event.event_id, accepted.protocol_instance_id.clone());
+                    counts
+                        .entry(accepted.protocol_instance_id.clone())
+                        .or_default()
+                        .0 += 1;
+                }
+                Some(Attributes::WorkflowExecutionUpdateCompletedEventAttributes(completed)) => {
+                    let update_id = accepted_ids
+                        .get(&completed.accepted_event_id)
+                        .cloned()
+                        .or_else(|| completed.meta.as_ref().map(|meta| meta.update_id.clone()))
+                        .unwrap_or_default();
+                    counts.entry(update_id).or_default().1 += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    counts
 }
 
 /// Runs the user's invariants.
@@ -127,4 +167,74 @@ pub(crate) fn user(outcome: &CaseOutcome, invariants: &[Invariant]) -> Vec<Viola
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use temporalio_protos::temporal::api::history::v1::{
+        History, HistoryEvent, WorkflowExecutionUpdateAcceptedEventAttributes,
+        WorkflowExecutionUpdateCompletedEventAttributes,
+    };
+
+    fn accepted(event_id: i64, update_id: &str) -> HistoryEvent {
+        HistoryEvent {
+            event_id,
+            attributes: Some(Attributes::WorkflowExecutionUpdateAcceptedEventAttributes(
+                WorkflowExecutionUpdateAcceptedEventAttributes {
+                    protocol_instance_id: update_id.to_string(),
+                    ..WorkflowExecutionUpdateAcceptedEventAttributes::default()
+                },
+            )),
+            ..HistoryEvent::default()
+        }
+    }
+
+    fn completed(event_id: i64, accepted_event_id: i64) -> HistoryEvent {
+        HistoryEvent {
+            event_id,
+            attributes: Some(Attributes::WorkflowExecutionUpdateCompletedEventAttributes(
+                WorkflowExecutionUpdateCompletedEventAttributes {
+                    accepted_event_id,
+                    ..WorkflowExecutionUpdateCompletedEventAttributes::default()
+                },
+            )),
+            ..HistoryEvent::default()
+        }
+    }
+
+    fn outcome(events: Vec<HistoryEvent>) -> CaseOutcome {
+        CaseOutcome {
+            plan: crate::plan::FaultPlan::default(),
+            end: CaseEnd::Closed("WorkflowExecutionCompleted".to_string()),
+            histories: vec![History { events }],
+            effects: Vec::new(),
+            fault_log: Vec::new(),
+            incarnations: 1,
+            wall_time: std::time::Duration::ZERO,
+        }
+    }
+
+    #[test]
+    fn an_accepted_update_must_complete_exactly_once() {
+        let counts = update_counts(&outcome(vec![accepted(5, "u1"), completed(6, 5)]));
+        assert_eq!(counts.get("u1"), Some(&(1, 1)));
+        // Accepted, never completed (the run ended first), and completed twice.
+        let never = update_counts(&outcome(vec![accepted(5, "u1")]));
+        assert_eq!(never.get("u1"), Some(&(1, 0)));
+        let twice = update_counts(&outcome(vec![
+            accepted(5, "u1"),
+            completed(6, 5),
+            completed(7, 5),
+        ]));
+        assert_eq!(twice.get("u1"), Some(&(1, 2)));
+        let violations: Vec<String> = built_in(&outcome(vec![accepted(5, "u1")]))
+            .into_iter()
+            .map(|violation| violation.invariant)
+            .collect();
+        assert!(
+            violations.contains(&"every accepted update completes exactly once".to_string()),
+            "{violations:?}"
+        );
+    }
 }

@@ -45,7 +45,7 @@ pub use error::FuzzError;
 pub use error_code::{ErrorCode, error_table_markdown};
 pub use invariants::{Invariant, InvariantFn, Violation};
 pub use plan::{FaultPlan, PlannedFault};
-pub use target::{FuzzTarget, OptionsFn, SignalSpec, WorkerSpawn, Workers};
+pub use target::{FuzzTarget, OptionsFn, SignalSpec, UpdateSpec, WorkerSpawn, Workers};
 
 /// JSON values for workflow inputs and signals (`wfkit_fuzz::serde_json::json!`).
 pub use serde_json;

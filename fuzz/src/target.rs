@@ -21,6 +21,18 @@ pub struct SignalSpec {
     pub after_workflow_task: u32,
 }
 
+/// An update the workflow receives during a case (nobody waits for its outcome; the invariants
+/// check that an accepted update completes exactly once).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UpdateSpec {
+    /// Update (handler) name.
+    pub name: String,
+    /// Update argument (JSON); `None` sends no argument.
+    pub input: Option<serde_json::Value>,
+    /// Sent after this workflow task completion (or as soon as the workflow is idle).
+    pub after_workflow_task: u32,
+}
+
 /// The workflow a fuzz run starts in every case.
 #[derive(Debug, Clone)]
 #[must_use]
@@ -37,6 +49,8 @@ pub struct FuzzTarget {
     pub workflow_id: String,
     /// Signals sent during the case.
     pub signals: Vec<SignalSpec>,
+    /// Updates sent during the case.
+    pub updates: Vec<UpdateSpec>,
     /// The workflow's execution timeout (virtual time).
     pub execution_timeout: Duration,
 }
@@ -51,6 +65,7 @@ impl FuzzTarget {
             task_queue: "wfkit-fuzz".to_string(),
             workflow_id: "wfkit-fuzz-case".to_string(),
             signals: Vec::new(),
+            updates: Vec::new(),
             execution_timeout: Duration::from_secs(7 * 24 * 3600),
         }
     }
@@ -63,6 +78,23 @@ impl FuzzTarget {
         after_workflow_task: u32,
     ) -> Self {
         self.signals.push(SignalSpec {
+            name: name.into(),
+            input,
+            after_workflow_task,
+        });
+        self
+    }
+}
+
+impl FuzzTarget {
+    /// Adds an update sent after workflow task completion `after_workflow_task`.
+    pub fn update(
+        mut self,
+        name: impl Into<String>,
+        input: Option<serde_json::Value>,
+        after_workflow_task: u32,
+    ) -> Self {
+        self.updates.push(UpdateSpec {
             name: name.into(),
             input,
             after_workflow_task,

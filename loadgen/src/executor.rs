@@ -95,12 +95,14 @@ pub async fn run_load<T: Target>(
         std::mem::replace(&mut *guard, Recorder::new(config))
     };
     recorder.unfinished(end.unfinished);
-    recorder.finish(RunEnd {
+    let mut result = recorder.finish(RunEnd {
         started_at_unix_ms,
         issue_window: end.issue_window,
         elapsed,
         interrupted: end.interrupted,
         target_rate_per_s,
         closed_expected_interval: options.closed_expected_interval,
-    })
+    })?;
+    shared.target.add_latencies(&mut result.histograms)?;
+    Ok(result)
 }

@@ -5,7 +5,8 @@
 //!   model, stop conditions, and the command-line syntax (`--rate 100/s`, …).
 //! - [`executor`]: [`run_load`] drives a [`Target`] on tokio and never delays a start silently.
 //! - [`measure`]: HdrHistograms (µs, 3 significant digits) of start latency and of end-to-end
-//!   latency corrected and uncorrected for coordinated omission; time series; exact [`merge`].
+//!   latency corrected and uncorrected for coordinated omission, and of each workflow update's
+//!   round trip (Temporal runs that send updates); time series; exact [`merge`].
 //! - [`report`]: the JSON report (stable schema), Markdown summary, HTML page with SVG plots,
 //!   HdrHistogram interval logs, baseline comparison and pass/fail thresholds.
 //! - `temporal` (feature `temporal`, on by default): [`temporal::TemporalTarget`] drives any

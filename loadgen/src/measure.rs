@@ -26,6 +26,10 @@
 //!     `RunOptions::closed_expected_interval`, or by default the median uncorrected latency
 //!     (a worker's usual pace). The interval used is reported as `correction_interval_us`.
 //! - `schedule_lag_us` (open model): actual start − intended start.
+//! - `update_latency_us` (Temporal target, plans with updates): the round trip of each
+//!   workflow update, from sending UpdateWorkflowExecution until the update's outcome came
+//!   back, for the iterations that completed. The target measures it inside `wait` and hands
+//!   it over when the run ends (`Target::add_latencies`); it stays empty otherwise.
 //!
 //! After a Temporal run, [`HistoryLatencies`] holds what the server recorded in a sample of
 //! histories: workflow-task and activity schedule-to-start latency.

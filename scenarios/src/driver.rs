@@ -8,12 +8,12 @@ use std::{
 
 use serde_json::Value;
 use temporalio_client::{
-    Client, HistoryEventFilterType, NamespacedClient, WorkflowExecutionInfo,
-    WorkflowFetchHistoryOptions, WorkflowHandle, WorkflowQueryOptions, WorkflowSignalOptions,
-    WorkflowStartOptions,
+    Client, HistoryEventFilterType, NamespacedClient, WorkflowExecuteUpdateOptions,
+    WorkflowExecutionInfo, WorkflowFetchHistoryOptions, WorkflowHandle, WorkflowQueryOptions,
+    WorkflowSignalOptions, WorkflowStartOptions, errors::WorkflowUpdateError,
 };
 use temporalio_common::{
-    HasWorkflowDefinition, QueryDefinition, SignalDefinition, WorkflowDefinition,
+    HasWorkflowDefinition, QueryDefinition, SignalDefinition, UpdateDefinition, WorkflowDefinition,
 };
 use temporalio_protos::temporal::api::{
     enums::v1::EventType,
@@ -23,8 +23,8 @@ use temporalio_protos::temporal::api::{
 pub use crate::scenario_outcome::ScenarioOutcome;
 use crate::{
     error::ScenarioError,
-    outcome::outcome_from_history,
-    spec::{DriverStep, ScenarioSpec},
+    outcome::{FailureSummary, outcome_from_history},
+    spec::{DriverStep, ScenarioSpec, UpdateOutcome},
 };
 
 /// Longest a whole scenario may take, start to close. The built-in scenarios take about a
@@ -85,6 +85,40 @@ impl QueryDefinition for JsonQuery {
     }
 }
 
+/// An update known only by its name, with a JSON argument and a JSON result.
+struct JsonUpdate {
+    name: String,
+}
+
+impl UpdateDefinition for JsonUpdate {
+    type Workflow = JsonWorkflow;
+    type Input = Value;
+    type Output = Value;
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// An update known only by its name, sent without an argument, with a JSON result.
+struct JsonUpdateWithoutArgument {
+    name: String,
+}
+
+impl UpdateDefinition for JsonUpdateWithoutArgument {
+    type Workflow = JsonWorkflow;
+    type Input = ();
+    type Output = Value;
+    fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+/// The update id the driver gives the update of step `index` (from 0) of scenario `scenario`.
+#[must_use]
+pub fn update_id(scenario: &str, index: usize) -> String {
+    format!("{scenario}-step-{index}")
+}
+
 /// Runs `spec` as workflow `workflow_id` on `task_queue`: starts it, performs its
 /// [`DriverStep`]s, waits until it closes, following continue-as-new to the last run (at most
 /// [`SCENARIO_TIMEOUT_MS`] in all), and fetches the full history of every run. A worker must be
@@ -141,7 +175,7 @@ pub async fn run_scenario_within(
     let mut run_id = handle.run_id().unwrap_or_default().to_owned();
 
     let mut queries = Vec::new();
-    for step in &spec.steps {
+    for (index, step) in spec.steps.iter().enumerate() {
         tokio::time::timeout_at(deadline.into(), wait_until_idle(&handle, workflow_id))
             .await
             .map_err(|_| timeout("finish its workflow task before a driver step"))??;
@@ -184,6 +218,32 @@ pub async fn run_scenario_within(
                 }
                 queries.push((name.clone(), answer));
             }
+            DriverStep::Update {
+                name,
+                payload,
+                expected,
+            } => {
+                let update_id = update_id(&spec.name, index);
+                let update = execute_update(&handle, name, payload.as_ref(), &update_id);
+                let found = tokio::time::timeout_at(deadline.into(), update)
+                    .await
+                    .map_err(|_| timeout("finish an update"))?
+                    .map_err(|source| ScenarioError::Update {
+                        workflow_id: workflow_id.to_owned(),
+                        update: name.clone(),
+                        update_id: update_id.clone(),
+                        source,
+                    })?;
+                if found != *expected {
+                    return Err(ScenarioError::UpdateOutcome {
+                        workflow_id: workflow_id.to_owned(),
+                        update: name.clone(),
+                        update_id,
+                        expected: format!("{expected:?}"),
+                        found: format!("{found:?}"),
+                    });
+                }
+            }
         }
     }
 
@@ -219,6 +279,40 @@ pub async fn run_scenario_within(
         earlier_runs,
         queries,
     })
+}
+
+/// Executes update `name` with id `update_id` (and `payload` as its argument, if any) and waits
+/// for its outcome. An update the workflow rejected or whose handler failed is an
+/// [`UpdateOutcome::Failed`]; only a failure to execute the update at all is an error.
+async fn execute_update(
+    handle: &WorkflowHandle<Client, JsonWorkflow>,
+    name: &str,
+    payload: Option<&Value>,
+    update_id: &str,
+) -> Result<UpdateOutcome, WorkflowUpdateError> {
+    let options = WorkflowExecuteUpdateOptions::builder()
+        .update_id(update_id.to_owned())
+        .build();
+    let name = name.to_owned();
+    let result = match payload {
+        Some(payload) => {
+            handle
+                .execute_update(JsonUpdate { name }, canonical_json(payload), options)
+                .await
+        }
+        None => {
+            handle
+                .execute_update(JsonUpdateWithoutArgument { name }, (), options)
+                .await
+        }
+    };
+    match result {
+        Ok(result) => Ok(UpdateOutcome::Completed { result }),
+        Err(WorkflowUpdateError::Failed(failure)) => Ok(UpdateOutcome::Failed {
+            failure: FailureSummary::from_failure(&failure),
+        }),
+        Err(error) => Err(error),
+    }
 }
 
 /// The run id a closed history continued as new to, if it ended with

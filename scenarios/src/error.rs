@@ -125,7 +125,9 @@ pub enum ScenarioError {
     /// An update could not be executed (the server refused it, or waiting for its outcome
     /// failed). An update that the workflow rejects or whose handler fails is not this error:
     /// it is an outcome, checked against the step's expectation.
-    #[error("cannot execute update {update:?} (id {update_id}) on workflow {workflow_id}: {source}")]
+    #[error(
+        "cannot execute update {update:?} (id {update_id}) on workflow {workflow_id}: {source}"
+    )]
     Update {
         /// The workflow id.
         workflow_id: String,

@@ -8,8 +8,8 @@
 //! task queue, and every scenario's result is deterministic.
 //!
 //! - [`spec::all`] lists the scenarios: name, workflow type, JSON input, driver steps
-//!   (signals, queries), expected [`Outcome`] and [`HistoryCheck`]s, and for a workflow that
-//!   continues as new, the checks on each earlier run. [`spec::time_skipping`] lists the
+//!   (signals, queries, updates), expected [`Outcome`] and [`HistoryCheck`]s, and for a workflow
+//!   that continues as new, the checks on each earlier run. [`spec::time_skipping`] lists the
 //!   scenarios that sleep for days of workflow time, for servers that skip time.
 //! - [`worker::BackgroundWorker`] / [`worker::run_worker`] run a worker with every scenario
 //!   workflow and activity registered.
@@ -57,5 +57,5 @@ pub use connect::{ServerTarget, WorkerTls, connect};
 pub use driver::{ScenarioOutcome, run_scenario, run_scenario_within, signal_json};
 pub use error::{ConnectError, OutcomeError, ScenarioError, WorkerError};
 pub use outcome::{FailureKind, FailureSummary, Outcome, outcome_from_history};
-pub use spec::{DriverStep, ScenarioSpec, all, time_skipping};
+pub use spec::{DriverStep, ScenarioSpec, UpdateOutcome, all, time_skipping};
 pub use worker::{BackgroundWorker, run_worker, worker_options};

@@ -98,7 +98,8 @@ pub(crate) struct Execution {
     pub(crate) task_queue: String,
     pub(crate) workflow_task_timeout: Duration,
     pub(crate) run_timeout: Option<Duration>,
-    pub(crate) start_request: StartWorkflowExecutionRequest,
+    /// Shared: copying a run (a snapshot taken, then the run changed) must not copy its input.
+    pub(crate) start_request: Arc<StartWorkflowExecutionRequest>,
     pub(crate) first_execution_run_id: String,
     pub(crate) start_time: SystemTime,
     pub(crate) close_time: Option<SystemTime>,
@@ -175,9 +176,11 @@ impl Execution {
     pub(crate) fn events(&self, start: usize, end: usize) -> Vec<HistoryEvent> {
         let end = end.min(self.history.len());
         let start = start.min(end);
-        // Indexing a persistent vector is O(log n): a sticky poll copies only the new events.
-        (start..end)
-            .filter_map(|index| self.history.get(index).cloned())
+        // Splitting a persistent vector is O(log n): a sticky poll copies only the new events.
+        self.history
+            .skip(start)
+            .take(end - start)
+            .into_iter()
             .collect()
     }
 

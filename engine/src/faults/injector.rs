@@ -137,11 +137,18 @@ impl FaultState {
             .iter()
             .enumerate()
             .find_map(|(index, entry)| match entry {
-                Some(Fault::Signal {
-                    namespace,
-                    workflow_id,
-                    ..
-                }) => Some((index, namespace.clone(), workflow_id.clone())),
+                Some(
+                    Fault::Signal {
+                        namespace,
+                        workflow_id,
+                        ..
+                    }
+                    | Fault::Update {
+                        namespace,
+                        workflow_id,
+                        ..
+                    },
+                ) => Some((index, namespace.clone(), workflow_id.clone())),
                 _ => None,
             })
     }

@@ -98,6 +98,23 @@ pub enum Fault {
         /// Signal input.
         input: Option<Payloads>,
     },
+    /// An update is sent to the workflow after a workflow task completion, or as soon as the
+    /// workflow has nothing else to do, whichever comes first; nobody waits for its outcome
+    /// (it is in the history when the worker accepts it).
+    Update {
+        /// After which workflow task completion.
+        after_workflow_task: u32,
+        /// The workflow's namespace.
+        namespace: String,
+        /// The workflow id (its current run receives the update).
+        workflow_id: String,
+        /// The update id: a repeated delivery of the same id is the same update.
+        update_id: String,
+        /// The update (handler) name.
+        name: String,
+        /// The update's arguments.
+        input: Option<Payloads>,
+    },
 }
 
 /// Where a worker crashes.
@@ -146,5 +163,14 @@ pub enum FaultEvent {
         index: usize,
         /// False when no run was open to receive it.
         accepted: bool,
+    },
+    /// An update fault sent its update (or could not: the workflow was closed, or a limit).
+    UpdateSent {
+        /// Position in the plan.
+        index: usize,
+        /// The update id.
+        update_id: String,
+        /// False when the engine did not admit it.
+        admitted: bool,
     },
 }

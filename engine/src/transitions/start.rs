@@ -165,7 +165,7 @@ impl State {
             task_queue,
             workflow_task_timeout: task_timeout,
             run_timeout,
-            start_request: request,
+            start_request: Arc::new(request),
             first_execution_run_id,
             start_time: now,
             close_time: None,

@@ -2,6 +2,9 @@
 
 use std::future::Future;
 
+use crate::LoadgenError;
+use crate::measure::LatencyHistograms;
+
 /// The status label of an iteration that ran past `RunOptions::iteration_timeout`.
 pub const STATUS_TIMEOUT: &str = "LOADGEN_TIMEOUT";
 /// The status label of an iteration whose target code panicked.
@@ -25,6 +28,14 @@ pub trait Target: Send + Sync + 'static {
 
     /// Waits until the started iteration has completed. Return at once for start-only load.
     fn wait(&self, started: Self::Started) -> impl Future<Output = Result<(), TargetError>> + Send;
+
+    /// Adds what the target measured itself during its iterations to the run's histograms:
+    /// called once, when the run ends (after the drain). The Temporal target adds the round
+    /// trip of each update it sent (`update_latency_us`). The default adds nothing.
+    fn add_latencies(&self, histograms: &mut LatencyHistograms) -> Result<(), LoadgenError> {
+        let _ = histograms;
+        Ok(())
+    }
 }
 
 /// A failed start or wait. Failures are counted by `status`, so keep it a short, stable label

@@ -74,6 +74,7 @@ pub fn merge(results: &[RunResult]) -> Result<RunResult, LoadgenError> {
             &other.histograms.schedule_lag_us,
             "schedule_lag_us",
         )?;
+        histograms.add_update_latency(&other.histograms.update_latency_us)?;
         merged.by_intended.merge_from(&other.by_intended)?;
         merged.by_completion.merge_from(&other.by_completion)?;
         merged.errors = merge_errors(&merged.errors, &other.errors);

@@ -6,8 +6,9 @@ use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
 
 use super::cpu::CpuTime;
-use super::histogram::{Percentiles, latency_histogram};
+use super::histogram::{Percentiles, add_into, latency_histogram};
 use super::series::{CompletionSeries, IntendedSeries};
+use crate::LoadgenError;
 use crate::model::{LoadModel, StopCondition};
 
 /// The most distinct `(phase, status)` error labels a result keeps; later ones are counted
@@ -102,6 +103,9 @@ pub struct LatencyHistograms {
     pub end_to_end_uncorrected_us: Histogram<u64>,
     /// How late each start was issued after its intended time (open model).
     pub schedule_lag_us: Histogram<u64>,
+    /// Round trip of each workflow update of the completed iterations (Temporal target:
+    /// UpdateWorkflowExecution until the update completed). Empty when no update was sent.
+    pub update_latency_us: Histogram<u64>,
 }
 
 impl Default for LatencyHistograms {
@@ -111,6 +115,7 @@ impl Default for LatencyHistograms {
             end_to_end_corrected_us: latency_histogram(),
             end_to_end_uncorrected_us: latency_histogram(),
             schedule_lag_us: latency_histogram(),
+            update_latency_us: latency_histogram(),
         }
     }
 }
@@ -118,13 +123,23 @@ impl Default for LatencyHistograms {
 impl LatencyHistograms {
     /// The histograms with their stable names, in report order.
     #[must_use]
-    pub fn named(&self) -> [(&'static str, &Histogram<u64>); 4] {
+    pub fn named(&self) -> [(&'static str, &Histogram<u64>); 5] {
         [
             ("start_latency_us", &self.start_latency_us),
             ("end_to_end_corrected_us", &self.end_to_end_corrected_us),
             ("end_to_end_uncorrected_us", &self.end_to_end_uncorrected_us),
             ("schedule_lag_us", &self.schedule_lag_us),
+            ("update_latency_us", &self.update_latency_us),
         ]
+    }
+
+    /// Adds update round trips (microseconds, the standard shape) to `update_latency_us`.
+    pub fn add_update_latency(&mut self, round_trips: &Histogram<u64>) -> Result<(), LoadgenError> {
+        add_into(
+            &mut self.update_latency_us,
+            round_trips,
+            "update_latency_us",
+        )
     }
 }
 

@@ -12,6 +12,17 @@ pub const DEFAULT_REGRESSION_PCT: f64 = 10.0;
 /// sub-millisecond noise on a fast target does not fail CI.
 pub const MIN_LATENCY_REGRESSION_US: u64 = 1_000;
 
+/// The summary of an empty histogram.
+const NO_PERCENTILES: Percentiles = Percentiles {
+    count: 0,
+    mean_us: 0.0,
+    p50_us: 0,
+    p90_us: 0,
+    p99_us: 0,
+    p999_us: 0,
+    max_us: 0,
+};
+
 /// Which way is better for a metric.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Better {
@@ -144,6 +155,18 @@ pub fn compare_with_tolerance(
     );
     latency(&mut rows, "start p50", |p| p.p50_us, start);
     latency(&mut rows, "start p99", |p| p.p99_us, start);
+    // Update round trips compare only when both runs sent updates (older reports have none).
+    if baseline.summary.update_latency_us.is_some() && current.summary.update_latency_us.is_some() {
+        fn update(report: &Report) -> &Percentiles {
+            report
+                .summary
+                .update_latency_us
+                .as_ref()
+                .unwrap_or(&NO_PERCENTILES)
+        }
+        latency(&mut rows, "update p50", |p| p.p50_us, update);
+        latency(&mut rows, "update p99", |p| p.p99_us, update);
+    }
 
     let before = baseline.summary.throughput.completed_per_s;
     let after = current.summary.throughput.completed_per_s;

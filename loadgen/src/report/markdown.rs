@@ -113,6 +113,9 @@ pub(crate) fn latency_rows(report: &Report) -> Vec<(&'static str, &Percentiles)>
         ),
         ("start (StartWorkflowExecution)", &summary.start_latency_us),
     ];
+    if let Some(update) = &summary.update_latency_us {
+        rows.push(("update (UpdateWorkflowExecution)", update));
+    }
     if summary.schedule_lag_us.count > 0 {
         rows.push(("schedule lag", &summary.schedule_lag_us));
     }

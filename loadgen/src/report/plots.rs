@@ -133,25 +133,38 @@ pub(crate) fn latency_distribution(report: &Report) -> Result<LineChart, Loadgen
         .end_to_end_uncorrected_us
         .decode("end_to_end_uncorrected_us")?;
     let start = encoded.start_latency_us.decode("start_latency_us")?;
+    let update = encoded
+        .update_latency_us
+        .as_ref()
+        .map(|update| update.decode("update_latency_us"))
+        .transpose()?;
     let largest = corrected
         .len()
         .max(uncorrected.len())
         .max(start.len())
+        .max(update.as_ref().map_or(0, Histogram::len))
         .max(10);
     // The x axis runs to the "nines" the data can support, at most six (99.9999 %).
     let nines = (largest as f64).log10().ceil().clamp(1.0, 6.0);
     let x_ticks = (0..=nines as u32)
         .map(|nine| (f64::from(nine), percentile_label(nine)))
         .collect();
+    let mut lines = vec![
+        spectrum("corrected", ORANGE, false, &corrected, nines),
+        spectrum("uncorrected", GREY, true, &uncorrected, nines),
+        spectrum("start", PURPLE, false, &start, nines),
+    ];
+    let mut title = "Latency by percentile (end-to-end corrected and uncorrected, start".to_owned();
+    if let Some(update) = &update {
+        lines.push(spectrum("update", GREEN, false, update, nines));
+        title.push_str(", update");
+    }
+    title.push(')');
     Ok(LineChart {
-        title: "Latency by percentile (end-to-end corrected and uncorrected, start)".to_owned(),
+        title,
         x_label: "percentile".to_owned(),
         y_label: "latency (ms)".to_owned(),
-        lines: vec![
-            spectrum("corrected", ORANGE, false, &corrected, nines),
-            spectrum("uncorrected", GREY, true, &uncorrected, nines),
-            spectrum("start", PURPLE, false, &start, nines),
-        ],
+        lines,
         x_ticks: Some(x_ticks),
     })
 }

@@ -16,6 +16,7 @@
 //!     "start_latency_us" | "end_to_end_corrected_us" | "end_to_end_uncorrected_us"
 //!       | "schedule_lag_us": { "count", "mean_us", "p50_us", "p90_us", "p99_us",
 //!                              "p999_us", "max_us" },
+//!     "update_latency_us": {percentiles},          (optional: runs that sent updates)
 //!     "throughput": { "target_per_s", "issued_per_s", "completed_per_s" },
 //!     "correction_interval_us"
 //!   },
@@ -31,7 +32,8 @@
 //!                         "end_to_end_uncorrected_us" } } ] }
 //!   },
 //!   "histograms": { "start_latency_us", "end_to_end_corrected_us",
-//!                   "end_to_end_uncorrected_us", "schedule_lag_us" },
+//!                   "end_to_end_uncorrected_us", "schedule_lag_us",
+//!                   "update_latency_us" (optional: runs that sent updates) },
 //!   "history_latency": { "sampled", "read",                  (optional: Temporal runs)
 //!     "workflow_task_schedule_to_start_us": {percentiles},
 //!     "activity_schedule_to_start_us": {percentiles},
@@ -46,6 +48,11 @@
 //! digits), readable by every HdrHistogram implementation; merging reports adds them exactly.
 //! `p999_us` is the 99.9th percentile. Summary percentiles and per-interval percentiles are
 //! derived from the histograms; readers that merge should use the histograms.
+//!
+//! `update_latency_us` (the round trip of each workflow update, `wfkit load --scenario update`)
+//! was added in schema version 1 as an optional field, in `summary` and `histograms`: it is
+//! absent when the run sent no update, and reports without it read (and merge) as runs without
+//! updates.
 
 use std::path::Path;
 use std::time::Duration;
@@ -58,7 +65,7 @@ use crate::LoadgenError;
 use crate::measure::{
     CompletionInterval, CompletionSeries, EncodedHistogram, ErrorCount, HistoryLatencies,
     IntendedSeries, LatencyHistograms, Percentiles, RunConfig, RunCounts, RunResult, duration_us,
-    merge,
+    latency_histogram, merge,
 };
 use crate::model::{ArrivalModel, LoadModel, StopCondition};
 
@@ -196,6 +203,11 @@ pub struct Summary {
     pub end_to_end_uncorrected_us: Percentiles,
     /// How late starts were issued (open model).
     pub schedule_lag_us: Percentiles,
+    /// Round trip of each workflow update (UpdateWorkflowExecution until completed). Added in
+    /// schema version 1 as an optional field: absent when no update was sent; reports
+    /// without it still read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_latency_us: Option<Percentiles>,
     /// Rates achieved against the target.
     pub throughput: Throughput,
     /// Closed model: the expected interval used for the correction.
@@ -274,6 +286,10 @@ pub struct EncodedHistograms {
     pub end_to_end_uncorrected_us: EncodedHistogram,
     /// Schedule lag.
     pub schedule_lag_us: EncodedHistogram,
+    /// Update round trips. Added in schema version 1 as an optional field: absent when no
+    /// update was sent; reports without it still read and merge (as an empty histogram).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub update_latency_us: Option<EncodedHistogram>,
 }
 
 impl Report {
@@ -316,6 +332,8 @@ impl Report {
                 end_to_end_corrected_us: Percentiles::of(&histograms.end_to_end_corrected_us),
                 end_to_end_uncorrected_us: Percentiles::of(&histograms.end_to_end_uncorrected_us),
                 schedule_lag_us: Percentiles::of(&histograms.schedule_lag_us),
+                update_latency_us: (!histograms.update_latency_us.is_empty())
+                    .then(|| Percentiles::of(&histograms.update_latency_us)),
                 throughput: Throughput {
                     target_per_s: result.target_rate_per_s,
                     issued_per_s: result.issued_per_s(),
@@ -338,6 +356,11 @@ impl Report {
                     &histograms.end_to_end_uncorrected_us,
                 )?,
                 schedule_lag_us: EncodedHistogram::encode(&histograms.schedule_lag_us)?,
+                update_latency_us: if histograms.update_latency_us.is_empty() {
+                    None
+                } else {
+                    Some(EncodedHistogram::encode(&histograms.update_latency_us)?)
+                },
             },
             history_latency: None,
             generator_cpu: result
@@ -367,6 +390,10 @@ impl Report {
                 .end_to_end_uncorrected_us
                 .decode("end_to_end_uncorrected_us")?,
             schedule_lag_us: encoded.schedule_lag_us.decode("schedule_lag_us")?,
+            update_latency_us: match &encoded.update_latency_us {
+                Some(update) => update.decode("update_latency_us")?,
+                None => latency_histogram(),
+            },
         };
         let by_completion = CompletionSeries {
             width_s: self.series.by_completion.width_s,

@@ -22,12 +22,12 @@ use crate::TargetError;
 
 /// Pause after an empty answer that came back at once, so a server that does not long-poll is
 /// not hammered. A long poll that expired (the server's ~20 s) is simply repeated.
-const EMPTY_POLL_PAUSE: Duration = Duration::from_millis(20);
+pub(super) const EMPTY_POLL_PAUSE: Duration = Duration::from_millis(20);
 /// An empty answer faster than this did not long-poll.
-const LONG_POLL_MIN: Duration = Duration::from_millis(500);
+pub(super) const LONG_POLL_MIN: Duration = Duration::from_millis(500);
 /// Deadline of one long poll: above the server's own (about 20 s on Temporal and wfkit's
 /// engine), so the server ends the poll, not the client.
-const LONG_POLL_DEADLINE: Duration = Duration::from_secs(70);
+pub(super) const LONG_POLL_DEADLINE: Duration = Duration::from_secs(70);
 
 /// How a workflow completed: its last run and its result.
 pub(super) struct Completed {

@@ -14,8 +14,10 @@ pub const WORKFLOW_CANCELED: &str = "WORKFLOW_CANCELED";
 /// The workflow was terminated.
 pub const WORKFLOW_TERMINATED: &str = "WORKFLOW_TERMINATED";
 /// The workflow completed with another result than expected (for `signals`: a lost or
-/// duplicated signal).
+/// duplicated signal), or an update answered another value than expected.
 pub const RESULT_MISMATCH: &str = "RESULT_MISMATCH";
+/// An update completed with a failure (its handler failed, or a validator rejected it).
+pub const UPDATE_FAILED: &str = "UPDATE_FAILED";
 /// The workflow continued as new more often than `wait` follows.
 pub const CONTINUE_AS_NEW_LIMIT: &str = "CONTINUE_AS_NEW_LIMIT";
 /// The server answered something the protocol does not allow (a start without a run id, a

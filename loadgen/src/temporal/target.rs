@@ -1,6 +1,10 @@
 //! [`TemporalTarget`]: StartWorkflowExecution, then wait for the result.
 
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use hdrhistogram::Histogram;
+use serde_json::Value;
 
 use temporalio_client::Connection;
 use temporalio_client::grpc::WorkflowService;
@@ -18,7 +22,9 @@ use super::live_counts::LiveCounts;
 use super::payload::json_payloads;
 use super::sample::{DEFAULT_SAMPLE_SIZE, Reservoir, SampledExecution};
 use super::status_label::{BAD_RESPONSE, RESULT_MISMATCH, from_status};
+use super::update_call::UpdateCall;
 use super::workflow_plan::WorkflowPlan;
+use crate::measure::{LatencyHistograms, latency_histogram, record_duration};
 use crate::{LoadgenError, Target, TargetError};
 
 /// Starts workflows and waits for them, on one connection.
@@ -29,6 +35,9 @@ pub struct TemporalTarget {
     plan: WorkflowPlan,
     live: Arc<LiveCounts>,
     sample: Mutex<Reservoir>,
+    /// Round trips of the updates of completed iterations, until the run takes them
+    /// ([`Target::add_latencies`]).
+    update_latency: Mutex<Histogram<u64>>,
 }
 
 /// A started workflow: what `wait` needs.
@@ -55,6 +64,7 @@ impl TemporalTarget {
             plan,
             live: Arc::new(LiveCounts::default()),
             sample: Mutex::new(Reservoir::new(DEFAULT_SAMPLE_SIZE)),
+            update_latency: Mutex::new(latency_histogram()),
         })
     }
 
@@ -180,8 +190,43 @@ impl TemporalTarget {
         Ok(())
     }
 
+    /// Sends the plan's updates one after another, each waited for until it completed, and
+    /// checks each answer (update `index` answers `index + 1`). Returns each update's round
+    /// trip.
+    async fn send_updates(&self, started: &StartedWorkflow) -> Result<Vec<Duration>, TargetError> {
+        let Some(updates) = &self.plan.updates else {
+            return Ok(Vec::new());
+        };
+        let mut round_trips = Vec::with_capacity(usize::try_from(updates.count).unwrap_or(0));
+        for index in 0..updates.count {
+            let call = UpdateCall {
+                connection: &self.connection,
+                namespace: &self.namespace,
+                workflow_id: &started.workflow_id,
+                run_id: &started.run_id,
+                name: &updates.name,
+                index,
+            };
+            let sent_at = tokio::time::Instant::now();
+            let answer = call.execute().await?;
+            round_trips.push(sent_at.elapsed());
+            let expected = Value::from(u64::from(index) + 1);
+            if answer != expected {
+                return Err(TargetError::new(
+                    RESULT_MISMATCH,
+                    format!(
+                        "update {index} ({}) of workflow {} answered {answer}, expected {expected}",
+                        updates.name, started.workflow_id
+                    ),
+                ));
+            }
+        }
+        Ok(round_trips)
+    }
+
     async fn wait_workflow(&self, started: StartedWorkflow) -> Result<(), TargetError> {
         self.send_signals(&started).await?;
+        let update_round_trips = self.send_updates(&started).await?;
         let completed = wait_for_completion(
             &self.connection,
             &self.namespace,
@@ -199,6 +244,16 @@ impl TemporalTarget {
                     started.workflow_id, completed.result
                 ),
             ));
+        }
+        // Like the other latencies, only completed iterations' updates are recorded.
+        if !update_round_trips.is_empty() {
+            let mut histogram = self
+                .update_latency
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            for round_trip in update_round_trips {
+                record_duration(&mut histogram, round_trip);
+            }
         }
         self.keep_sample(started.workflow_id, completed.run_id);
         Ok(())
@@ -229,5 +284,17 @@ impl Target for TemporalTarget {
             Err(_) => self.live.failed(),
         }
         waited
+    }
+
+    /// Adds the round trips of the updates sent since the last call (`update_latency_us`).
+    fn add_latencies(&self, histograms: &mut LatencyHistograms) -> Result<(), LoadgenError> {
+        let taken = std::mem::replace(
+            &mut *self
+                .update_latency
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner),
+            latency_histogram(),
+        );
+        histograms.add_update_latency(&taken)
     }
 }

@@ -12,6 +12,9 @@ use crate::LoadgenError;
 pub const MAX_ID_PREFIX_CHARS: usize = 200;
 /// The most signals sent to one workflow.
 pub const MAX_SIGNALS_PER_WORKFLOW: u32 = 10_000;
+/// The most updates sent to one workflow: Temporal's default limit on distinct updates per
+/// workflow execution (`history.maxTotalUpdates`).
+pub const MAX_UPDATES_PER_WORKFLOW: u32 = 2_000;
 /// The most continue-as-new runs `wait` follows before it gives up on a workflow
 /// (`CONTINUE_AS_NEW_LIMIT`): a chain that never ends is a bug to count, not to follow forever.
 pub const MAX_CONTINUE_AS_NEW_FOLLOWED: u32 = 1_000;
@@ -23,6 +26,20 @@ pub struct SignalPlan {
     /// The signal name.
     pub name: String,
     /// How many to send (at most [`MAX_SIGNALS_PER_WORKFLOW`]).
+    pub count: u32,
+}
+
+/// Updates sent to each workflow after its start (and after its signals): `count` updates
+/// named `name`, one after another, each with its index (0, 1, …) as argument and waited for
+/// until it completed (UpdateWorkflowExecution). The workflow must answer each with the number
+/// of updates it has received, so update `index` answers `index + 1`; another answer counts
+/// as `RESULT_MISMATCH`, a failed update as `UPDATE_FAILED`. Each update's round trip is
+/// recorded in `update_latency_us`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpdatePlan {
+    /// The update name.
+    pub name: String,
+    /// How many to send (at most [`MAX_UPDATES_PER_WORKFLOW`]).
     pub count: u32,
 }
 
@@ -40,6 +57,8 @@ pub struct WorkflowPlan {
     pub input: Option<InputTemplate>,
     /// Signals to send after the start.
     pub signals: Option<SignalPlan>,
+    /// Updates to send after the start and the signals.
+    pub updates: Option<UpdatePlan>,
     /// The result every workflow must return; another result counts as `RESULT_MISMATCH`.
     pub expected_result: Option<Value>,
     /// `false`: start-only load, `wait` returns at once (end-to-end latency is then the start).
@@ -63,6 +82,7 @@ impl WorkflowPlan {
             id_prefix: id_prefix.into(),
             input: None,
             signals: None,
+            updates: None,
             expected_result: None,
             wait_for_result: true,
             execution_timeout: None,
@@ -78,6 +98,16 @@ impl WorkflowPlan {
     /// Sends `count` signals named `name` to each workflow after its start.
     pub fn with_signals(mut self, name: impl Into<String>, count: u32) -> Self {
         self.signals = Some(SignalPlan {
+            name: name.into(),
+            count,
+        });
+        self
+    }
+
+    /// Sends `count` updates named `name` to each workflow after its start (see
+    /// [`UpdatePlan`]).
+    pub fn with_updates(mut self, name: impl Into<String>, count: u32) -> Self {
+        self.updates = Some(UpdatePlan {
             name: name.into(),
             count,
         });
@@ -151,6 +181,26 @@ impl WorkflowPlan {
                 ));
             }
         }
+        if let Some(updates) = &self.updates {
+            if updates.name.trim().is_empty() {
+                return Err(LoadgenError::config("update name", "must not be empty"));
+            }
+            if updates.count > MAX_UPDATES_PER_WORKFLOW {
+                return Err(LoadgenError::config(
+                    "updates per workflow",
+                    format!(
+                        "{} is more than the limit of {MAX_UPDATES_PER_WORKFLOW}",
+                        updates.count
+                    ),
+                ));
+            }
+            if !self.wait_for_result {
+                return Err(LoadgenError::config(
+                    "updates",
+                    "start-only load sends no updates: it does not wait for the workflows",
+                ));
+            }
+        }
         if self
             .execution_timeout
             .is_some_and(|timeout| timeout.is_zero())
@@ -161,5 +211,36 @@ impl WorkflowPlan {
             ));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn updates_are_checked_like_signals() {
+        let plan = WorkflowPlan::new("LoadUpdates", "q", "run").with_updates("load_update", 3);
+        assert!(plan.validate().is_ok());
+        assert_eq!(
+            plan.updates,
+            Some(UpdatePlan {
+                name: "load_update".to_owned(),
+                count: 3
+            })
+        );
+        let too_many = plan
+            .clone()
+            .with_updates("load_update", MAX_UPDATES_PER_WORKFLOW + 1);
+        let error = too_many.validate().expect_err("refused");
+        assert!(
+            error.to_string().contains("updates per workflow"),
+            "{error}"
+        );
+        let unnamed = plan.clone().with_updates(" ", 1);
+        assert!(unnamed.validate().is_err());
+        let start_only = plan.start_only();
+        let error = start_only.validate().expect_err("refused");
+        assert!(error.to_string().contains("start-only"), "{error}");
     }
 }

@@ -26,6 +26,9 @@ pub(crate) fn scenario_plan(
     if let Some(name) = load.signal_name {
         plan = plan.with_signals(name, load.signal_count);
     }
+    if let Some(name) = load.update_name {
+        plan = plan.with_updates(name, load.update_count);
+    }
     Ok(plan)
 }
 

@@ -1,5 +1,5 @@
 //! The load scenarios by name, with what a load generator needs to drive each one: the
-//! workflow type, the input, the signals to send and the result to expect.
+//! workflow type, the input, the signals or updates to send and the result to expect.
 
 use std::fmt;
 
@@ -10,6 +10,7 @@ use super::continue_as_new::{ContinueAsNewInput, MAX_CONTINUE_AS_NEW};
 use super::saga::{SagaInput, SagaResult};
 use super::signals::{MAX_SIGNALS, SIGNAL_NAME};
 use super::timers::{MAX_TIMER_MS, MAX_TIMERS, TimersInput};
+use super::updates::{MAX_UPDATES, UPDATE_NAME};
 
 /// The number the `noop`, `activity` and `child` workflows get as input and must return.
 pub const ECHO_VALUE: u64 = 42;
@@ -29,6 +30,9 @@ pub enum LoadScenario {
     Timers,
     /// N signals sent after the start, all of which the workflow must receive.
     Signals,
+    /// N updates sent after the start, one after another, each waited for until it completed
+    /// and answered with the count so far.
+    Updates,
     /// A child workflow.
     Child,
     /// K continue-as-new hops.
@@ -37,18 +41,19 @@ pub enum LoadScenario {
 
 impl LoadScenario {
     /// Every scenario, in the order `--help` lists them.
-    pub const ALL: [LoadScenario; 8] = [
+    pub const ALL: [LoadScenario; 9] = [
         LoadScenario::Noop,
         LoadScenario::Activity,
         LoadScenario::Chain,
         LoadScenario::Saga,
         LoadScenario::Timers,
         LoadScenario::Signals,
+        LoadScenario::Updates,
         LoadScenario::Child,
         LoadScenario::ContinueAsNew,
     ];
 
-    /// The name on the command line: `noop`, `activity`, …, `continue-as-new`.
+    /// The name on the command line: `noop`, `activity`, …, `update`, …, `continue-as-new`.
     #[must_use]
     pub fn name(self) -> &'static str {
         match self {
@@ -58,6 +63,7 @@ impl LoadScenario {
             LoadScenario::Saga => "saga",
             LoadScenario::Timers => "timers",
             LoadScenario::Signals => "signals",
+            LoadScenario::Updates => "update",
             LoadScenario::Child => "child",
             LoadScenario::ContinueAsNew => "continue-as-new",
         }
@@ -81,6 +87,7 @@ impl LoadScenario {
             LoadScenario::Saga => super::saga::WORKFLOW_TYPE,
             LoadScenario::Timers => super::timers::WORKFLOW_TYPE,
             LoadScenario::Signals => super::signals::WORKFLOW_TYPE,
+            LoadScenario::Updates => super::updates::WORKFLOW_TYPE,
             LoadScenario::Child => super::child::WORKFLOW_TYPE,
             LoadScenario::ContinueAsNew => super::continue_as_new::WORKFLOW_TYPE,
         }
@@ -100,6 +107,8 @@ pub struct LoadParams {
     pub chain_length: u32,
     /// `signals`: signals sent to each workflow.
     pub signals: u32,
+    /// `update`: updates sent to each workflow.
+    pub updates: u32,
     /// `saga`: the last step fails and the saga compensates.
     pub saga_fail: bool,
     /// `timers`: timers per workflow.
@@ -115,6 +124,7 @@ impl Default for LoadParams {
         LoadParams {
             chain_length: 5,
             signals: 5,
+            updates: 5,
             saga_fail: false,
             timers: 3,
             timer_ms: 100,
@@ -124,7 +134,8 @@ impl Default for LoadParams {
 }
 
 /// How to drive one scenario: start `workflow_type` with `input`, send `signal_count` signals
-/// named `signal_name`, and expect `expected_result`.
+/// named `signal_name` and `update_count` updates named `update_name`, and expect
+/// `expected_result`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LoadWorkflow {
     /// The workflow type to start.
@@ -135,6 +146,12 @@ pub struct LoadWorkflow {
     pub signal_name: Option<&'static str>,
     /// How many signals to send (0 without a signal).
     pub signal_count: u32,
+    /// The update to send after the start, if any: one after another, each with its index
+    /// (0, 1, …) as argument, waited for until it completed. The k-th update (k from 1) must
+    /// answer k, the number of updates the workflow has received.
+    pub update_name: Option<&'static str>,
+    /// How many updates to send (0 without an update).
+    pub update_count: u32,
     /// The result every run must return.
     pub expected_result: Value,
 }
@@ -174,6 +191,8 @@ pub fn load_workflow(
         input,
         signal_name: None,
         signal_count: 0,
+        update_name: None,
+        update_count: 0,
         expected_result,
     };
     Ok(match scenario {
@@ -211,7 +230,17 @@ pub fn load_workflow(
                 input: json!(params.signals),
                 signal_name: Some(SIGNAL_NAME),
                 signal_count: params.signals,
+                update_name: None,
+                update_count: 0,
                 expected_result: json!(params.signals),
+            }
+        }
+        LoadScenario::Updates => {
+            check("--updates", params.updates.into(), 1, MAX_UPDATES.into())?;
+            LoadWorkflow {
+                update_name: Some(UPDATE_NAME),
+                update_count: params.updates,
+                ..plain(json!(params.updates), json!(params.updates))
             }
         }
         LoadScenario::ContinueAsNew => {
@@ -268,6 +297,37 @@ mod tests {
         assert_eq!(workflow.signal_count, 7);
         assert_eq!(workflow.signal_name, Some(SIGNAL_NAME));
         assert_eq!(workflow.expected_result, json!(7));
+    }
+
+    #[test]
+    fn updates_send_their_count_and_expect_it_back() {
+        assert_eq!(
+            LoadScenario::from_name("update"),
+            Some(LoadScenario::Updates)
+        );
+        assert_eq!(LoadScenario::Updates.workflow_type(), "LoadUpdates");
+        assert_eq!(LoadParams::default().updates, 5);
+        let params = LoadParams {
+            updates: 3,
+            ..LoadParams::default()
+        };
+        let workflow = load_workflow(LoadScenario::Updates, &params).expect("valid");
+        assert_eq!(workflow.input, json!(3));
+        assert_eq!(workflow.update_name, Some(UPDATE_NAME));
+        assert_eq!(workflow.update_count, 3);
+        assert_eq!(workflow.signal_name, None);
+        assert_eq!(workflow.expected_result, json!(3));
+        // The other scenarios send no update.
+        let signals = load_workflow(LoadScenario::Signals, &params).expect("valid");
+        assert_eq!((signals.update_name, signals.update_count), (None, 0));
+        for updates in [0, MAX_UPDATES + 1] {
+            let params = LoadParams {
+                updates,
+                ..LoadParams::default()
+            };
+            let error = load_workflow(LoadScenario::Updates, &params).expect_err("refused");
+            assert_eq!(error.flag, "--updates");
+        }
     }
 
     #[test]

@@ -12,6 +12,7 @@
 //! | `saga` | `LoadSaga` | three bookings, compensated when the last fails |
 //! | `timers` | `LoadTimers` | a few short timers |
 //! | `signals` | `LoadSignals` | N signals, none lost |
+//! | `update` | `LoadUpdates` | N updates, one after another, each answered |
 //! | `child` | `LoadChild` | a child workflow |
 //! | `continue-as-new` | `LoadContinueAsNew` | K continue-as-new hops |
 
@@ -25,6 +26,7 @@ pub mod noop;
 pub mod saga;
 pub mod signals;
 pub mod timers;
+pub mod updates;
 
 use temporalio_common::worker::WorkerDeploymentOptions;
 use temporalio_sdk::{ApplicationFailure, WorkerOptions, WorkflowTermination};
@@ -50,6 +52,7 @@ pub fn register_load_workflows(options: &mut WorkerOptions) -> Result<(), Worker
         .register_workflow::<saga::LoadSagaWorkflow>()?
         .register_workflow::<timers::LoadTimersWorkflow>()?
         .register_workflow::<signals::LoadSignalsWorkflow>()?
+        .register_workflow::<updates::LoadUpdatesWorkflow>()?
         .register_workflow::<child::LoadChildWorkflow>()?
         .register_workflow::<continue_as_new::LoadContinueAsNewWorkflow>()?
         .register_activities(LoadActivities);

@@ -75,7 +75,10 @@ impl UpdatesWorkflow {
     // The macro turns this method into an undocumented `pub const run` marker and forwards
     // only `allow` attributes to it; this doc comment stays on the renamed method.
     #[allow(missing_docs)]
-    pub async fn run(ctx: &mut WorkflowContext<Self>, label: String) -> WorkflowResult<Vec<String>> {
+    pub async fn run(
+        ctx: &mut WorkflowContext<Self>,
+        label: String,
+    ) -> WorkflowResult<Vec<String>> {
         ctx.state_mut(|s| s.label = label);
         ctx.wait_condition(|s| s.finished).await?;
         // Lets every update handler (the `finish` one included) return before the run
@@ -88,7 +91,10 @@ impl UpdatesWorkflow {
 
     /// Appends one item; answers how many items there are.
     #[update(name = ADD_ITEM)]
-    pub(crate) fn add_item(&mut self, _ctx: &mut SyncWorkflowContext<Self>, item: String) -> u32 {
+    // The macro turns this method into a `pub const` marker (the benchmarks send this update
+    // with it) and forwards only `allow` attributes to it.
+    #[allow(missing_docs)]
+    pub fn add_item(&mut self, _ctx: &mut SyncWorkflowContext<Self>, item: String) -> u32 {
         self.items.push(item);
         count(&self.items)
     }
@@ -136,7 +142,8 @@ impl UpdatesWorkflow {
 
     /// Lets the run complete; answers `"{label}: finishing with {n} items"`.
     #[update(name = FINISH)]
-    pub(crate) fn finish(&mut self, _ctx: &mut SyncWorkflowContext<Self>) -> String {
+    #[allow(missing_docs)]
+    pub fn finish(&mut self, _ctx: &mut SyncWorkflowContext<Self>) -> String {
         self.finished = true;
         format!("{}: finishing with {} items", self.label, self.items.len())
     }

@@ -28,7 +28,7 @@ pub(super) fn handle(
     let Ok(execution) = state.execution(key) else {
         return Ok(());
     };
-    let previous = execution.start_request.clone();
+    let previous = (*execution.start_request).clone();
     let first_execution_run_id = execution.first_execution_run_id.clone();
     let parent = execution.parent.clone();
     let workflow_type = command

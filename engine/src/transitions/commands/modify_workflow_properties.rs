@@ -17,8 +17,7 @@ pub(super) fn handle(
     if let (Ok(execution), Some(upsert)) =
         (state.execution_mut(key), command.upserted_memo.as_ref())
     {
-        let memo = execution
-            .start_request
+        let memo = std::sync::Arc::make_mut(&mut execution.start_request)
             .memo
             .get_or_insert_with(Default::default);
         for (name, value) in &upsert.fields {

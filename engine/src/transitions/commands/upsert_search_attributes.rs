@@ -18,8 +18,7 @@ pub(super) fn handle(
     if let (Ok(execution), Some(upsert)) =
         (state.execution_mut(key), command.search_attributes.as_ref())
     {
-        let current = execution
-            .start_request
+        let current = std::sync::Arc::make_mut(&mut execution.start_request)
             .search_attributes
             .get_or_insert_with(Default::default);
         for (name, value) in &upsert.indexed_fields {

@@ -79,6 +79,10 @@ impl State {
             | Fault::Signal {
                 after_workflow_task,
                 ..
+            }
+            | Fault::Update {
+                after_workflow_task,
+                ..
             } => *after_workflow_task == n,
             Fault::WorkerCrash {
                 at: CrashPoint::AfterWorkflowTask(task),
@@ -99,6 +103,7 @@ impl State {
                     input,
                     ..
                 } => self.deliver_signal(index, &namespace, &workflow_id, name, input),
+                update @ Fault::Update { .. } => self.send_update(index, update),
                 _ => {}
             }
         }
@@ -125,6 +130,10 @@ impl State {
                 ..
             }) => {
                 self.deliver_signal(index, &namespace, &workflow_id, name, input);
+                true
+            }
+            Some(update @ Fault::Update { .. }) => {
+                self.send_update(index, update);
                 true
             }
             _ => false,
@@ -168,6 +177,47 @@ impl State {
         }
         self.faults
             .report(FaultEvent::SignalDelivered { index, accepted });
+    }
+}
+
+impl State {
+    /// Sends an update fault's update to the current run, as UpdateWorkflowExecution would
+    /// with nobody waiting for the outcome.
+    fn send_update(&mut self, index: usize, update: Fault) {
+        use temporalio_protos::temporal::api::update::v1::{Input, Meta, Request};
+        let Fault::Update {
+            namespace,
+            workflow_id,
+            update_id,
+            name,
+            input,
+            ..
+        } = update
+        else {
+            return;
+        };
+        let request = Request {
+            meta: Some(Meta {
+                update_id: update_id.clone(),
+                identity: FAULT_IDENTITY.to_string(),
+            }),
+            input: Some(Input {
+                name,
+                args: input,
+                ..Input::default()
+            }),
+            ..Request::default()
+        };
+        let admitted = self.current_run_open(&namespace, &workflow_id)
+            && self
+                .resolve(&namespace, &workflow_id, "")
+                .and_then(|key| self.admit_update(&key, request))
+                .is_ok();
+        self.faults.report(FaultEvent::UpdateSent {
+            index,
+            update_id,
+            admitted,
+        });
     }
 }
 
