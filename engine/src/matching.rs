@@ -64,7 +64,7 @@ pub(crate) struct TaskRef {
 /// (`State::snapshot`), and copying a long backlog per request would cost O(backlog).
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Queue {
-    tasks: imbl::Vector<TaskRef>,
+    tasks: imbl::Vector<Arc<TaskRef>>,
     /// Query tasks go to workflow task pollers before workflow tasks.
     queries: VecDeque<QueryTask>,
     /// Canned tasks (id, prepared response) go first of all.
@@ -98,7 +98,7 @@ impl Matching {
             // schedule-to-start timeout. A limit that never triggers in tests, but bounds memory.
             return;
         }
-        entry.tasks.push_back(task);
+        entry.tasks.push_back(Arc::new(task));
         entry.notify.notify_one();
     }
 
@@ -148,7 +148,11 @@ impl Matching {
 
     /// Takes the oldest task of a queue.
     pub(crate) fn pop(&mut self, queue: &QueueKey) -> Option<TaskRef> {
-        self.queues.get_mut(queue)?.tasks.pop_front()
+        self.queues
+            .get_mut(queue)?
+            .tasks
+            .pop_front()
+            .map(Arc::unwrap_or_clone)
     }
 
     /// Wakes every waiting poll of every queue, so each looks again (a worker crashed).

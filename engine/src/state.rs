@@ -29,7 +29,9 @@ pub(crate) struct State {
     pub(crate) clock: Clock,
     pub(crate) ids: IdGenerator,
     pub(crate) namespaces: OrdMap<String, NamespaceRecord>,
-    pub(crate) executions: OrdMap<ExecutionKey, Execution>,
+    /// Keys and runs behind `Arc`s: a persistent map copies whole nodes when one entry changes
+    /// after a snapshot, and copying an `Arc` is a counter, not a run.
+    pub(crate) executions: OrdMap<Arc<ExecutionKey>, Arc<Execution>>,
     /// (namespace, workflow id) to the id of its latest run.
     pub(crate) current_runs: OrdMap<(String, String), String>,
     pub(crate) matching: Matching,
@@ -91,7 +93,7 @@ pub(crate) struct Snapshot {
     clock: Clock,
     ids: IdGenerator,
     namespaces: OrdMap<String, NamespaceRecord>,
-    executions: OrdMap<ExecutionKey, Execution>,
+    executions: OrdMap<Arc<ExecutionKey>, Arc<Execution>>,
     current_runs: OrdMap<(String, String), String>,
     matching: Matching,
     timers: TimerWheel,
@@ -283,6 +285,7 @@ impl State {
     pub(crate) fn execution(&self, key: &ExecutionKey) -> Result<&Execution, EngineError> {
         self.executions
             .get(key)
+            .map(|run| &**run)
             .ok_or_else(|| not_found(&key.workflow_id, &key.run_id))
     }
 
@@ -292,6 +295,7 @@ impl State {
     ) -> Result<&mut Execution, EngineError> {
         self.executions
             .get_mut(key)
+            .map(std::sync::Arc::make_mut)
             .ok_or_else(|| not_found(&key.workflow_id, &key.run_id))
     }
 }

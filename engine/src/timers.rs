@@ -61,15 +61,18 @@ pub(crate) enum WorkflowTaskTimeoutKind {
 /// Deadlines in order; equal deadlines fire in the order they were set.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct TimerWheel {
-    entries: imbl::OrdMap<(u128, u64), TimerTarget>,
+    /// Targets behind `Arc`s: after a snapshot, a change copies whole nodes of the map.
+    entries: imbl::OrdMap<(u128, u64), std::sync::Arc<TimerTarget>>,
     sequence: u64,
 }
 
 impl TimerWheel {
     pub(crate) fn add(&mut self, deadline: SystemTime, target: TimerTarget) {
         self.sequence += 1;
-        self.entries
-            .insert((nanos(deadline), self.sequence), target);
+        self.entries.insert(
+            (nanos(deadline), self.sequence),
+            std::sync::Arc::new(target),
+        );
     }
 
     /// The earliest deadline, in nanoseconds since the epoch.
@@ -86,7 +89,7 @@ impl TimerWheel {
                 break;
             }
             if let Some(target) = self.entries.remove(&key) {
-                due.push(target);
+                due.push(std::sync::Arc::unwrap_or_clone(target));
             }
         }
         due
@@ -104,7 +107,7 @@ impl TimerWheel {
             .entries
             .iter()
             .filter(|(_, target)| {
-                matches!(target, TimerTarget::WorkflowTaskTimeout { key: k, scheduled_event_id: s, attempt: a, .. }
+                matches!(&***target, TimerTarget::WorkflowTaskTimeout { key: k, scheduled_event_id: s, attempt: a, .. }
                     if k == key && *s == scheduled_event_id && *a == attempt)
             })
             .map(|(deadline, _)| *deadline)

@@ -104,8 +104,10 @@ pub(crate) struct Execution {
     pub(crate) start_time: SystemTime,
     pub(crate) close_time: Option<SystemTime>,
     pub(crate) status: WorkflowExecutionStatus,
-    /// Persistent, so that a snapshot of the state does not copy histories.
-    pub(crate) history: imbl::Vector<HistoryEvent>,
+    /// Persistent, so that a snapshot of the state does not copy histories; each event behind
+    /// an `Arc`, since the vector's operations move whole chunks of elements (on the stack, too)
+    /// and an event is large.
+    pub(crate) history: imbl::Vector<Arc<HistoryEvent>>,
     pub(crate) workflow_task: WorkflowTask,
     pub(crate) buffered: Vec<BufferedEvent>,
     pub(crate) sticky: Option<Sticky>,
@@ -147,7 +149,7 @@ impl Execution {
             attributes: Some(attributes),
             ..HistoryEvent::default()
         };
-        self.history.push_back(event);
+        self.history.push_back(Arc::new(event));
         self.changed.notify_waiters();
         event_id
     }
@@ -163,6 +165,7 @@ impl Execution {
         let Some(event) = usize::try_from(event_id - 1)
             .ok()
             .and_then(|index| self.history.get_mut(index))
+            .map(Arc::make_mut)
         else {
             return;
         };
@@ -176,11 +179,12 @@ impl Execution {
     pub(crate) fn events(&self, start: usize, end: usize) -> Vec<HistoryEvent> {
         let end = end.min(self.history.len());
         let start = start.min(end);
-        // Splitting a persistent vector is O(log n): a sticky poll copies only the new events.
+        // A focus narrowed to the range reads it in O(log n + range).
         self.history
-            .skip(start)
-            .take(end - start)
+            .focus()
+            .narrow(start..end)
             .into_iter()
+            .map(|event| (**event).clone())
             .collect()
     }
 

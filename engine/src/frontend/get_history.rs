@@ -46,7 +46,7 @@ impl Frontend {
                 let length = run.history.len();
                 if close_only {
                     if !run.is_running() {
-                        let events = run.history.last().cloned().into_iter().collect();
+                        let events = run.events(length.saturating_sub(1), length);
                         return Ok(page(events, Vec::new()));
                     }
                 } else {

@@ -33,6 +33,7 @@ impl Frontend {
         let mut runs: Vec<&Execution> = state
             .executions
             .values()
+            .map(|run| &**run)
             .filter(|run| run.key.namespace == request.namespace && filter.matches(run))
             .collect();
         // Newest first, as the real server's visibility store orders them.

@@ -45,6 +45,7 @@ impl Frontend {
             && let Some(activity) = state
                 .executions
                 .get_mut(&attempt.0)
+                .map(std::sync::Arc::make_mut)
                 .and_then(|e| e.activities.get_mut(&attempt.1))
         {
             activity.heartbeat_details = Some(details);
@@ -86,6 +87,7 @@ impl Frontend {
         let Some(activity) = state
             .executions
             .get_mut(&key)
+            .map(std::sync::Arc::make_mut)
             .and_then(|e| e.activities.get_mut(&scheduled_event_id))
         else {
             return Err(activity_not_found());

@@ -51,7 +51,7 @@ impl Frontend {
             .collect();
         for key in stuck {
             state.unstick_scheduled_task(&key);
-            if let Some(run) = state.executions.get_mut(&key) {
+            if let Some(run) = state.executions.get_mut(&key).map(std::sync::Arc::make_mut) {
                 run.sticky = None;
             }
         }

@@ -29,6 +29,7 @@ impl State {
         let Some(activity) = self
             .executions
             .get_mut(key)
+            .map(std::sync::Arc::make_mut)
             .and_then(|e| e.activities.get_mut(&scheduled_event_id))
         else {
             return;
@@ -63,7 +64,10 @@ impl State {
     /// Starts a queued activity attempt for a poller, if the reference is still current.
     pub(crate) fn start_activity(&mut self, task: &TaskRef, poller: &Poller) -> Option<Activity> {
         let now = self.now();
-        let execution = self.executions.get_mut(&task.key)?;
+        let execution = self
+            .executions
+            .get_mut(&task.key)
+            .map(std::sync::Arc::make_mut)?;
         if !execution.is_running() {
             return None;
         }
@@ -114,7 +118,7 @@ impl State {
         identity: &str,
     ) {
         let now = self.now();
-        let Some(execution) = self.executions.get_mut(key) else {
+        let Some(execution) = self.executions.get_mut(key).map(std::sync::Arc::make_mut) else {
             return;
         };
         let Some(activity) = execution.activities.get(&scheduled_event_id).cloned() else {
@@ -152,6 +156,7 @@ impl State {
             if let Some(activity) = self
                 .executions
                 .get_mut(key)
+                .map(std::sync::Arc::make_mut)
                 .and_then(|e| e.activities.get_mut(&scheduled_event_id))
             {
                 activity.phase = ActivityPhase::BackingOff;
@@ -173,7 +178,7 @@ impl State {
 
         // Final: the activity closes. It leaves the mutable state now, and its events go to
         // the history (or the buffer, while a workflow task runs).
-        if let Some(execution) = self.executions.get_mut(key) {
+        if let Some(execution) = self.executions.get_mut(key).map(std::sync::Arc::make_mut) {
             execution.activities.remove(&scheduled_event_id);
         }
         self.matching

@@ -119,7 +119,11 @@ impl State {
             .executions
             .get(parent)
             .map_or(0, |p| p.history.len() as i64);
-        if let Some(parent_run) = self.executions.get_mut(parent) {
+        if let Some(parent_run) = self
+            .executions
+            .get_mut(parent)
+            .map(std::sync::Arc::make_mut)
+        {
             parent_run.children.insert(
                 initiated_event_id,
                 ChildLink {
@@ -138,7 +142,11 @@ impl State {
         let Some(link) = self.executions.get(child).and_then(|c| c.parent.clone()) else {
             return;
         };
-        let Some(parent) = self.executions.get_mut(&link.key) else {
+        let Some(parent) = self
+            .executions
+            .get_mut(&link.key)
+            .map(std::sync::Arc::make_mut)
+        else {
             return;
         };
         let Some(entry) = parent.children.remove(&link.initiated_event_id) else {
@@ -227,6 +235,7 @@ impl State {
         let Some(children) = self
             .executions
             .get_mut(parent)
+            .map(std::sync::Arc::make_mut)
             .map(|p| std::mem::take(&mut p.children))
         else {
             return;

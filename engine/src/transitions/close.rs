@@ -26,7 +26,7 @@ impl State {
         }
         let child_close = crate::execution::children::child_close_of(status, &close_event);
         self.write(key, close_event);
-        if let Some(execution) = self.executions.get_mut(key) {
+        if let Some(execution) = self.executions.get_mut(key).map(std::sync::Arc::make_mut) {
             execution.status = status;
             execution.close_time = Some(now);
             execution.workflow_task = WorkflowTask::Idle;

@@ -113,7 +113,7 @@ impl State {
             };
             if applied.is_ok()
                 && (!markers.is_empty() || user_metadata.is_some())
-                && let Some(execution) = self.executions.get_mut(key)
+                && let Some(execution) = self.executions.get_mut(key).map(std::sync::Arc::make_mut)
                 && execution.history.len() as i64 >= first_event_id
             {
                 execution.attach_command_metadata(first_event_id, markers, user_metadata);
@@ -212,7 +212,7 @@ impl State {
     /// Marks that the workflow must run again after the current task (for example, an activity
     /// canceled before it started: the workflow sees ActivityTaskCanceled in its next task).
     pub(crate) fn force_new_workflow_task(&mut self, key: &ExecutionKey) {
-        if let Some(execution) = self.executions.get_mut(key) {
+        if let Some(execution) = self.executions.get_mut(key).map(std::sync::Arc::make_mut) {
             execution.new_workflow_task_requested = true;
         }
     }

@@ -12,7 +12,7 @@ impl State {
     pub(crate) fn write(&mut self, key: &ExecutionKey, attributes: Attributes) -> i64 {
         let now = self.now();
         let task_id = self.next_task_id();
-        let event_id = match self.executions.get_mut(key) {
+        let event_id = match self.executions.get_mut(key).map(std::sync::Arc::make_mut) {
             Some(execution) => execution.append(now, task_id, attributes),
             None => 0,
         };
@@ -29,7 +29,7 @@ impl State {
     /// buffered while a workflow task runs, else written now; then a workflow task is scheduled
     /// unless one already is. Events for a closed run are dropped.
     pub(crate) fn record_external(&mut self, key: &ExecutionKey, event: BufferedEvent) {
-        let Some(execution) = self.executions.get_mut(key) else {
+        let Some(execution) = self.executions.get_mut(key).map(std::sync::Arc::make_mut) else {
             return;
         };
         if !execution.is_running() {
@@ -38,7 +38,7 @@ impl State {
         if execution.speculative_task() {
             self.make_speculative_task_ordinary(key);
         }
-        let Some(execution) = self.executions.get_mut(key) else {
+        let Some(execution) = self.executions.get_mut(key).map(std::sync::Arc::make_mut) else {
             return;
         };
         if execution.workflow_task_started() {
@@ -51,7 +51,7 @@ impl State {
 
     /// Writes every buffered event; returns true when there were any.
     pub(crate) fn flush_buffered(&mut self, key: &ExecutionKey) -> bool {
-        let Some(execution) = self.executions.get_mut(key) else {
+        let Some(execution) = self.executions.get_mut(key).map(std::sync::Arc::make_mut) else {
             return false;
         };
         let buffered = std::mem::take(&mut execution.buffered);

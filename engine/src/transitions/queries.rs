@@ -80,7 +80,7 @@ impl State {
         &mut self,
         key: &ExecutionKey,
     ) -> HashMap<String, WorkflowQuery> {
-        let Some(execution) = self.executions.get_mut(key) else {
+        let Some(execution) = self.executions.get_mut(key).map(std::sync::Arc::make_mut) else {
             return HashMap::new();
         };
         execution
@@ -104,7 +104,7 @@ impl State {
             let Ok(id) = id.parse::<i64>() else {
                 continue;
             };
-            if let Some(execution) = self.executions.get_mut(key) {
+            if let Some(execution) = self.executions.get_mut(key).map(std::sync::Arc::make_mut) {
                 execution.queries.retain(|query| query.id != id);
             }
             let answer = if result.result_type == QueryResultType::Answered as i32 {
@@ -123,7 +123,7 @@ impl State {
     /// task (a failed or timed-out task is retried); with no task pending (the run is idle or
     /// closed), every waiting query goes directly.
     pub(crate) fn release_queries(&mut self, key: &ExecutionKey) {
-        let Some(execution) = self.executions.get_mut(key) else {
+        let Some(execution) = self.executions.get_mut(key).map(std::sync::Arc::make_mut) else {
             return;
         };
         for query in &mut execution.queries {
@@ -141,7 +141,7 @@ impl State {
 
     /// A caller stopped waiting: its query no longer waits on the run.
     pub(crate) fn forget_query(&mut self, key: &ExecutionKey, id: i64) {
-        if let Some(execution) = self.executions.get_mut(key) {
+        if let Some(execution) = self.executions.get_mut(key).map(std::sync::Arc::make_mut) {
             execution.queries.retain(|query| query.id != id);
         }
         self.waiters.queries.remove(&id);

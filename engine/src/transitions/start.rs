@@ -184,7 +184,8 @@ impl State {
             queries: Vec::new(),
             changed: Arc::new(Notify::new()),
         };
-        self.executions.insert(key.clone(), execution);
+        self.executions
+            .insert(Arc::new(key.clone()), Arc::new(execution));
         self.current_runs
             .insert((key.namespace.clone(), key.workflow_id.clone()), run_id);
         self.write(

@@ -116,7 +116,7 @@ impl State {
     fn fire_user_timer(&mut self, key: &crate::ids::ExecutionKey, started_event_id: i64) {
         use temporalio_protos::temporal::api::history::v1::TimerFiredEventAttributes;
         use temporalio_protos::temporal::api::history::v1::history_event::Attributes;
-        let Some(execution) = self.executions.get_mut(key) else {
+        let Some(execution) = self.executions.get_mut(key).map(std::sync::Arc::make_mut) else {
             return;
         };
         let Some(timer_id) = execution

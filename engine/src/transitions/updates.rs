@@ -251,7 +251,7 @@ impl State {
             },
         );
         let written_events = self.executions.get(key).map_or(0, |e| e.history.len());
-        if let Some(execution) = self.executions.get_mut(key) {
+        if let Some(execution) = self.executions.get_mut(key).map(std::sync::Arc::make_mut) {
             execution.workflow_task = WorkflowTask::Scheduled {
                 scheduled_event_id,
                 attempt,
@@ -381,7 +381,7 @@ impl State {
     }
 
     fn set_update_stage(&mut self, key: &ExecutionKey, update_id: &str, stage: Stage) {
-        if let Some(execution) = self.executions.get_mut(key) {
+        if let Some(execution) = self.executions.get_mut(key).map(std::sync::Arc::make_mut) {
             execution.updates.set_stage(update_id, stage);
             execution.changed.notify_waiters();
         }

@@ -110,7 +110,7 @@ impl State {
             )
         };
         let written_events = self.executions.get(key).map_or(0, |e| e.history.len());
-        if let Some(execution) = self.executions.get_mut(key) {
+        if let Some(execution) = self.executions.get_mut(key).map(std::sync::Arc::make_mut) {
             execution.workflow_task = WorkflowTask::Scheduled {
                 scheduled_event_id,
                 attempt,
@@ -292,7 +292,10 @@ impl State {
         };
 
         let speculative = speculative && transient.is_some();
-        let execution = self.executions.get_mut(&task.key)?;
+        let execution = self
+            .executions
+            .get_mut(&task.key)
+            .map(std::sync::Arc::make_mut)?;
         execution.workflow_task = WorkflowTask::Started {
             scheduled_event_id,
             started_event_id,
@@ -356,7 +359,7 @@ impl State {
     /// Writes the events of a transient task that is about to be written for good (it
     /// completed, or the server failed it for an unhandled command).
     pub(crate) fn write_transient_events(&mut self, key: &ExecutionKey) {
-        let Some(execution) = self.executions.get_mut(key) else {
+        let Some(execution) = self.executions.get_mut(key).map(std::sync::Arc::make_mut) else {
             return;
         };
         let WorkflowTask::Started {
@@ -523,7 +526,7 @@ impl State {
                 timeout_type: TimeoutType::ScheduleToStart as i32,
             }),
         );
-        if let Some(execution) = self.executions.get_mut(key) {
+        if let Some(execution) = self.executions.get_mut(key).map(std::sync::Arc::make_mut) {
             execution.sticky = None;
             execution.workflow_task = WorkflowTask::Idle;
         }
@@ -535,7 +538,7 @@ impl State {
     /// retries as a written attempt 1 on the normal queue; buffered events also reset the
     /// attempt; otherwise the next attempt is transient.
     fn after_workflow_task_failure(&mut self, key: &ExecutionKey, attempt: i32, reset: bool) {
-        let had_sticky = match self.executions.get_mut(key) {
+        let had_sticky = match self.executions.get_mut(key).map(std::sync::Arc::make_mut) {
             Some(execution) => {
                 execution.workflow_task = WorkflowTask::Idle;
                 execution.sticky.take().is_some()

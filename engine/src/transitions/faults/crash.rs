@@ -26,7 +26,7 @@ impl State {
             .collect();
         for key in sticky {
             self.unstick_scheduled_task(&key);
-            if let Some(execution) = self.executions.get_mut(&key) {
+            if let Some(execution) = self.executions.get_mut(&key).map(std::sync::Arc::make_mut) {
                 execution.sticky = None;
             }
         }
@@ -64,14 +64,14 @@ impl State {
             } = execution.workflow_task
                 && whose(&started_identity(execution))
             {
-                lost_workflow_tasks.push((key.clone(), scheduled_event_id, attempt));
+                lost_workflow_tasks.push(((**key).clone(), scheduled_event_id, attempt));
             }
             for activity in execution.activities.values() {
                 if let ActivityPhase::Started { poller, .. } = &activity.phase
                     && whose(&poller.identity)
                 {
                     lost_activities.push((
-                        key.clone(),
+                        (**key).clone(),
                         activity.scheduled_event_id,
                         activity.attempt,
                     ));
