@@ -63,7 +63,10 @@ mod queries;
 #[path = "protocol_edges/updates.rs"]
 mod updates;
 use queries::query_after_signal;
-use updates::{update_during_running_task, update_rejected_leaves_no_events, update_with_start};
+use updates::{
+    update_during_continue_as_new, update_during_running_task, update_redelivered_after_timeout,
+    update_rejected_leaves_no_events, update_unfinished_at_completion, update_with_start,
+};
 
 const IDENTITY: &str = "wfkit-protocol-edges";
 const WORKFLOW_TYPE: &str = "ProtocolEdgesWorkflow";
@@ -1273,6 +1276,9 @@ fn cases() -> Vec<Case> {
         case!(update_during_running_task),
         case!(query_after_signal),
         case!(update_with_start),
+        case!(update_during_continue_as_new),
+        case!(update_unfinished_at_completion),
+        case!(update_redelivered_after_timeout),
     ]
 }
 

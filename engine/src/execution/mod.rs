@@ -4,6 +4,7 @@
 
 pub(crate) mod activity;
 pub(crate) mod children;
+pub(crate) mod event_log;
 pub(crate) mod updates;
 
 use std::collections::BTreeMap;
@@ -107,7 +108,8 @@ pub(crate) struct Execution {
     /// Persistent, so that a snapshot of the state does not copy histories; each event behind
     /// an `Arc`, since the vector's operations move whole chunks of elements (on the stack, too)
     /// and an event is large.
-    pub(crate) history: imbl::Vector<Arc<HistoryEvent>>,
+    /// Written only by `append` (the log's writing methods are private to this module).
+    pub(crate) history: event_log::EventLog,
     pub(crate) workflow_task: WorkflowTask,
     pub(crate) buffered: Vec<BufferedEvent>,
     pub(crate) sticky: Option<Sticky>,
@@ -149,7 +151,7 @@ impl Execution {
             attributes: Some(attributes),
             ..HistoryEvent::default()
         };
-        self.history.push_back(Arc::new(event));
+        self.history.push(event);
         self.changed.notify_waiters();
         event_id
     }
@@ -165,7 +167,6 @@ impl Execution {
         let Some(event) = usize::try_from(event_id - 1)
             .ok()
             .and_then(|index| self.history.get_mut(index))
-            .map(Arc::make_mut)
         else {
             return;
         };
@@ -177,15 +178,7 @@ impl Execution {
 
     /// Copies of the events at indexes `start..end` (clamped to the history).
     pub(crate) fn events(&self, start: usize, end: usize) -> Vec<HistoryEvent> {
-        let end = end.min(self.history.len());
-        let start = start.min(end);
-        // A focus narrowed to the range reads it in O(log n + range).
-        self.history
-            .focus()
-            .narrow(start..end)
-            .into_iter()
-            .map(|event| (**event).clone())
-            .collect()
+        self.history.range(start, end)
     }
 
     /// Size of the history as binary protobuf, as the server reports it to workers.

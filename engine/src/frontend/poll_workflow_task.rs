@@ -80,10 +80,7 @@ fn poll_response(
     // The scheduled event says which queue: written, or (a transient or speculative task) sent.
     let scheduled_event = match &task.transient {
         Some(transient) => Some(&transient[0]),
-        None => execution
-            .history
-            .get(task.scheduled_event_id as usize - 1)
-            .map(|event| &**event),
+        None => execution.history.get(task.scheduled_event_id as usize - 1),
     };
     let sticky = execution.sticky.is_some()
         && matches!(

@@ -123,9 +123,14 @@ impl State {
                 ..TaskQueue::default()
             }),
             input: request.input.clone(),
-            // Infinite timeouts are left out of the event, as the server leaves them.
+            // Infinite timeouts are left out of the event, as the server leaves them, except a
+            // continued run's run timeout, which it writes as 0s.
             workflow_execution_timeout: execution_timeout.map(proto_duration),
-            workflow_run_timeout: run_timeout.map(proto_duration),
+            workflow_run_timeout: match (&origin, run_timeout) {
+                (_, Some(timeout)) => Some(proto_duration(timeout)),
+                (RunOrigin::ContinuedAsNew { .. }, None) => Some(proto_duration(Duration::ZERO)),
+                (_, None) => None,
+            },
             workflow_task_timeout: Some(proto_duration(task_timeout)),
             continued_execution_run_id,
             initiator,
@@ -170,7 +175,7 @@ impl State {
             start_time: now,
             close_time: None,
             status: WorkflowExecutionStatus::Running,
-            history: imbl::Vector::new(),
+            history: crate::execution::event_log::EventLog::default(),
             workflow_task: WorkflowTask::Idle,
             buffered: Vec::new(),
             sticky: None,

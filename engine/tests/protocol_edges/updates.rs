@@ -347,6 +347,13 @@ pub(super) async fn update_rejected_leaves_no_events(ctx: Ctx) -> Result<History
         ctx.update_request("accepted-1", UPDATE_NAME, Stage::Completed),
     )
     .await?;
+    // The same id with other arguments and another name: still the stored outcome.
+    let mut other = ctx.update_request("accepted-1", "another-update", Stage::Completed);
+    if let Some(input) = other.request.as_mut().and_then(|r| r.input.as_mut()) {
+        input.args = payloads("other arguments");
+    }
+    ctx.update_fact("the same update id with other arguments", other)
+        .await?;
     // Bad requests.
     ctx.update_fact(
         "an empty update name",
@@ -632,6 +639,110 @@ pub(super) async fn update_with_start(ctx: Ctx) -> Result<History> {
         "update-with-start naming another workflow",
         multi_answer_text(&mismatched),
     );
+    ctx.signal_and_complete(&run_id).await?;
+    ctx.history(&run_id).await
+}
+
+fn continue_as_new(ctx: &Ctx) -> Command {
+    use temporalio_protos::temporal::api::command::v1::ContinueAsNewWorkflowExecutionCommandAttributes;
+    Command {
+        command_type: CommandType::ContinueAsNewWorkflowExecution as i32,
+        attributes: Some(
+            command::Attributes::ContinueAsNewWorkflowExecutionCommandAttributes(
+                ContinueAsNewWorkflowExecutionCommandAttributes {
+                    workflow_type: Some(WorkflowType {
+                        name: WORKFLOW_TYPE.to_owned(),
+                    }),
+                    task_queue: Some(ctx.normal_queue()),
+                    input: payloads("next run"),
+                    ..ContinueAsNewWorkflowExecutionCommandAttributes::default()
+                },
+            ),
+        ),
+        ..Command::default()
+    }
+}
+
+/// U4. An update arrives while the task that continues the run as new is running: it was never
+///     accepted, so the caller is told to retry (the workflow is closing), and the same update
+///     id is new on the next run.
+pub(super) async fn update_during_continue_as_new(ctx: Ctx) -> Result<History> {
+    let run_id = ctx.start(|_| {}).await?;
+    let first = ctx.poll_workflow_task("continues as new").await?;
+    let waiter = ctx.spawn_update(ctx.update_request("can-1", UPDATE_NAME, Stage::Completed));
+    ctx.wait_admitted(&run_id, "can-1").await?;
+    ctx.complete(first.task_token, vec![continue_as_new(&ctx)])
+        .await?;
+    let answer = waiter.await??;
+    ctx.fact(
+        "update while continuing as new",
+        update_answer_text(&answer),
+    );
+    // The new run: its first task, then done.
+    let task = ctx.poll_workflow_task("the next run's first task").await?;
+    ctx.complete(task.task_token, vec![complete_workflow("done")])
+        .await?;
+    ctx.history(&run_id).await
+}
+
+/// U5. An accepted update whose handler never finished when the workflow completed: the
+///     caller gets the server's AcceptedUpdateCompletedWorkflow failure as the outcome, and
+///     so does a later call with the same id.
+pub(super) async fn update_unfinished_at_completion(ctx: Ctx) -> Result<History> {
+    let run_id = ctx.start(|_| {}).await?;
+    let first = ctx.poll_workflow_task("first").await?;
+    ctx.complete(first.task_token, vec![]).await?;
+    let waiter =
+        ctx.spawn_update(ctx.update_request("unfinished-1", UPDATE_NAME, Stage::Completed));
+    let task = ctx.poll_workflow_task("carries the update").await?;
+    let requests = ctx.update_requests("carries the update", &task);
+    let (messages, mut commands): (Vec<Message>, Vec<Command>) =
+        requests.iter().map(accept).unzip();
+    commands.push(complete_workflow("done without the update"));
+    ctx.complete_with_messages(task.task_token, commands, messages)
+        .await?
+        .map_err(|status| anyhow::anyhow!("accepting, then completing: {status:?}"))?;
+    let answer = waiter.await??;
+    ctx.fact(
+        "update unfinished at completion",
+        update_answer_text(&answer),
+    );
+    ctx.update_fact(
+        "the same update after the run closed",
+        ctx.update_request("unfinished-1", UPDATE_NAME, Stage::Completed),
+    )
+    .await?;
+    ctx.history(&run_id).await
+}
+
+/// U6. The worker that got an update never answers its task (a worker that died): the task
+///     times out, and the next attempt delivers the update again; accepted and completed then.
+pub(super) async fn update_redelivered_after_timeout(ctx: Ctx) -> Result<History> {
+    let run_id = ctx
+        .start(|start| start.workflow_task_timeout = seconds(1))
+        .await?;
+    let first = ctx.poll_workflow_task("first").await?;
+    ctx.complete(first.task_token, vec![]).await?;
+    let waiter = ctx.spawn_update(ctx.update_request("again-1", UPDATE_NAME, Stage::Completed));
+    let lost = ctx
+        .poll_workflow_task("carries the update, never answered")
+        .await?;
+    ctx.update_requests("carries the update, never answered", &lost);
+    let task = ctx.poll_workflow_task("delivers it again").await?;
+    let requests = ctx.update_requests("delivers it again", &task);
+    let mut messages = Vec::new();
+    let mut commands = Vec::new();
+    for message in &requests {
+        let (acceptance, accept_command) = accept(message);
+        let (response, respond_command) = respond(message, "delivered again");
+        messages.extend([acceptance, response]);
+        commands.extend([accept_command, respond_command]);
+    }
+    ctx.complete_with_messages(task.task_token, commands, messages)
+        .await?
+        .map_err(|status| anyhow::anyhow!("answering the redelivered update: {status:?}"))?;
+    let answer = waiter.await??;
+    ctx.fact("redelivered update", update_answer_text(&answer));
     ctx.signal_and_complete(&run_id).await?;
     ctx.history(&run_id).await
 }

@@ -46,9 +46,12 @@ pub(super) fn handle(
             kind: q.kind.max(1),
             normal_name: String::new(),
         });
-    let run_timeout = nonzero_duration(command.workflow_run_timeout.as_ref())
-        .or(execution.run_timeout)
-        .map(proto_duration);
+    // No run timeout is written as an explicit 0s on continue-as-new, as the real server does.
+    let run_timeout = Some(proto_duration(
+        nonzero_duration(command.workflow_run_timeout.as_ref())
+            .or(execution.run_timeout)
+            .unwrap_or_default(),
+    ));
     let task_timeout = nonzero_duration(command.workflow_task_timeout.as_ref())
         .unwrap_or(execution.workflow_task_timeout);
     // The server spaces runs at least a second apart, so a workflow that continues as new in a
