@@ -422,16 +422,11 @@ fn any(type_name: &str, value: Vec<u8>) -> prost_wkt_types::Any {
 
 /// The table of codes as `engine/ERRORS.md` holds it (a test keeps the two equal).
 pub fn error_table_markdown() -> String {
-    let mut table = String::from("| code | meaning | what to do |\n|---|---|---|\n");
-    for code in ErrorCode::ALL {
-        table.push_str(&format!(
-            "| {} | {} | {} |\n",
-            code.as_str(),
-            code.meaning(),
-            code.what_to_do()
-        ));
-    }
-    table
+    wfkit_codes::markdown_table(
+        ErrorCode::ALL
+            .iter()
+            .map(|code| (code.as_str(), code.meaning(), code.what_to_do())),
+    )
 }
 
 #[cfg(test)]

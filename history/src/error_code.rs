@@ -174,23 +174,18 @@ impl fmt::Display for ErrorCode {
 
 /// The table of codes as `history/ERRORS.md` holds it (a test keeps the two equal).
 pub fn error_table_markdown() -> String {
-    let mut table = String::from("| code | meaning | what to do |\n|---|---|---|\n");
-    for code in ErrorCode::ALL {
-        table.push_str(&format!(
-            "| {} | {} | {} |\n",
-            code.as_str(),
-            code.meaning(),
-            code.what_to_do()
-        ));
-    }
-    table
+    wfkit_codes::markdown_table(
+        ErrorCode::ALL
+            .iter()
+            .map(|code| (code.as_str(), code.meaning(), code.what_to_do())),
+    )
 }
 
 #[cfg(test)]
 mod tests {
-    use std::path::{Path, PathBuf};
 
     use super::*;
+    use wfkit_codes::{code_literals, contains_word};
 
     /// The code letters after `WF` this crate owns.
     const LETTERS: &[u8] = b"HV";
@@ -254,48 +249,6 @@ mod tests {
 
     /// Every `.rs` file under `src/`: its path relative to `src/`, and its text.
     fn source_files() -> Vec<(String, String)> {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        let mut pending: Vec<PathBuf> = vec![root.clone()];
-        let mut files = Vec::new();
-        while let Some(dir) = pending.pop() {
-            for entry in std::fs::read_dir(&dir).expect("src is readable") {
-                let path = entry.expect("a directory entry").path();
-                if path.is_dir() {
-                    pending.push(path);
-                } else if path.extension().is_some_and(|ext| ext == "rs") {
-                    let text = std::fs::read_to_string(&path).expect("a source file");
-                    let name = path.strip_prefix(&root).expect("under src");
-                    files.push((name.display().to_string(), text));
-                }
-            }
-        }
-        files
-    }
-
-    /// Whether `needle` occurs in `text` as a whole word (`ErrorCode::Empty` is not in
-    /// `ErrorCode::EmptyHistory`).
-    fn contains_word(text: &str, needle: &str) -> bool {
-        text.match_indices(needle).any(|(at, _)| {
-            text[at + needle.len()..]
-                .chars()
-                .next()
-                .is_none_or(|c| !c.is_alphanumeric() && c != '_')
-        })
-    }
-
-    /// The `WF<letter><three digits>` words in `text` whose letter is one of `letters`.
-    fn code_literals(text: &str, letters: &[u8]) -> Vec<String> {
-        let bytes = text.as_bytes();
-        let word = |b: &u8| b.is_ascii_alphanumeric() || *b == b'_';
-        (0..bytes.len().saturating_sub(5))
-            .filter(|&at| {
-                bytes[at..].starts_with(b"WF")
-                    && letters.contains(&bytes[at + 2])
-                    && bytes[at + 3..at + 6].iter().all(u8::is_ascii_digit)
-                    && (at == 0 || !word(&bytes[at - 1]))
-                    && bytes.get(at + 6).is_none_or(|b| !word(b))
-            })
-            .map(|at| text[at..at + 6].to_string())
-            .collect()
+        wfkit_codes::source_files(env!("CARGO_MANIFEST_DIR"))
     }
 }

@@ -79,23 +79,18 @@ impl fmt::Display for ErrorCode {
 
 /// The table of codes as `loadhttp/ERRORS.md` holds it (a test keeps the two equal).
 pub fn error_table_markdown() -> String {
-    let mut table = String::from("| code | meaning | what to do |\n|---|---|---|\n");
-    for code in ErrorCode::ALL {
-        table.push_str(&format!(
-            "| {} | {} | {} |\n",
-            code.as_str(),
-            code.meaning(),
-            code.what_to_do()
-        ));
-    }
-    table
+    wfkit_codes::markdown_table(
+        ErrorCode::ALL
+            .iter()
+            .map(|code| (code.as_str(), code.meaning(), code.what_to_do())),
+    )
 }
 
 #[cfg(test)]
 mod tests {
-    use std::path::{Path, PathBuf};
 
     use super::*;
+    use wfkit_codes::contains_word;
 
     /// The code prefix this crate owns: `WFLH` and three digits (`WFL…` is wfkit-loadgen's).
     const PREFIX: &str = "WFLH";
@@ -160,33 +155,7 @@ mod tests {
 
     /// Every `.rs` file under `src/`: its path relative to `src/`, and its text.
     fn source_files() -> Vec<(String, String)> {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-        let mut pending: Vec<PathBuf> = vec![root.clone()];
-        let mut files = Vec::new();
-        while let Some(dir) = pending.pop() {
-            for entry in std::fs::read_dir(&dir).expect("src is readable") {
-                let path = entry.expect("a directory entry").path();
-                if path.is_dir() {
-                    pending.push(path);
-                } else if path.extension().is_some_and(|ext| ext == "rs") {
-                    let text = std::fs::read_to_string(&path).expect("a source file");
-                    let name = path.strip_prefix(&root).expect("under src");
-                    files.push((name.display().to_string(), text));
-                }
-            }
-        }
-        files
-    }
-
-    /// Whether `needle` occurs in `text` as a whole word (`ErrorCode::Io` is not in
-    /// `ErrorCode::Iox`).
-    fn contains_word(text: &str, needle: &str) -> bool {
-        text.match_indices(needle).any(|(at, _)| {
-            text[at + needle.len()..]
-                .chars()
-                .next()
-                .is_none_or(|c| !c.is_alphanumeric() && c != '_')
-        })
+        wfkit_codes::source_files(env!("CARGO_MANIFEST_DIR"))
     }
 
     /// The `<prefix><three digits>` words in `text`, such as `WFLH001`.
