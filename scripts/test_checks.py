@@ -96,5 +96,40 @@ class SelfContained(unittest.TestCase):
             self.assertNotIn("ok.rs", result.stdout)
 
 
+class TestModules(unittest.TestCase):
+    def test_this_repository_compiles_every_test_file(self) -> None:
+        result = run("check_test_modules.py")
+        self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
+
+    def test_an_undeclared_test_file_fails(self) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            crate = Path(folder)
+            write(crate, {
+                "Cargo.toml": "[package]\nname = \"x\"\nautotests = false\n",
+                "tests/main.rs": "mod common;\nmod kept;\n",
+                "tests/common/mod.rs": "",
+                "tests/helpers/mod.rs": "",
+                "tests/kept.rs": "",
+                "tests/forgotten.rs": "",
+            })
+            result = run("check_test_modules.py", str(crate))
+            self.assertEqual(result.returncode, 1, result.stdout)
+            self.assertIn("forgotten.rs: not declared", result.stdout)
+            self.assertIn("helpers/mod.rs: not declared", result.stdout)
+            self.assertNotIn("kept.rs", result.stdout)
+
+    def test_a_single_binary_without_autotests_false_fails(self) -> None:
+        with tempfile.TemporaryDirectory() as folder:
+            crate = Path(folder)
+            write(crate, {
+                "Cargo.toml": "[package]\nname = \"x\"\n",
+                "tests/main.rs": "mod kept;\n",
+                "tests/kept.rs": "",
+            })
+            result = run("check_test_modules.py", str(crate))
+            self.assertEqual(result.returncode, 1, result.stdout)
+            self.assertIn("autotests is not false", result.stdout)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

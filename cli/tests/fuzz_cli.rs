@@ -2,7 +2,7 @@
 //! worker, and the Python SDK's), with the built-in invariants; failures exit 1 with the
 //! minimal plan, bad input exits 2.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Output};

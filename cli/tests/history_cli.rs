@@ -1,7 +1,7 @@
 //! `wfkit history ...` end to end: the real binary on real and broken files, checking output
 //! and exit codes (0 success, 1 check failed, 2 unusable input).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

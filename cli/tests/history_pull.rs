@@ -1,7 +1,7 @@
 //! `wfkit history pull` against the real Temporal dev server: executions made with the
 //! `temporal` CLI are listed, downloaded, and load and validate with wfkit-history.
 
-mod common;
+use crate::common;
 
 use std::process::Command;
 

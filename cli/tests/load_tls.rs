@@ -2,7 +2,7 @@
 //! demands a client certificate in front of the real dev server; the load generator's client
 //! and the in-process SDK worker both connect through it.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 use std::process::Command;

@@ -2,7 +2,7 @@
 //! a changed one is nondeterministic with the SDK's message, the event and a hint; the exit
 //! code says so.
 
-mod common;
+use crate::common;
 use common::python;
 
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! histories recorded from v1 replay ok on v1 and v3, nondeterministically on v2, and fail on
 //! the version that panics.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

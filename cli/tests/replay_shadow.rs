@@ -1,7 +1,7 @@
 //! Shadowing: `wfkit replay --from-cluster` pulls recent histories from a real Temporal dev
 //! server and replays them against a Python SDK worker.
 
-mod common;
+use crate::common;
 use common::python;
 
 use std::path::Path;

@@ -9,7 +9,7 @@
 //!   timer (the change lies after it), exit 1;
 //! - `panics` (raises after `py_reserve`): every history failed, exit 1.
 
-mod common;
+use crate::common;
 use common::python;
 
 use std::path::{Path, PathBuf};

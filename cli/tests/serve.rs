@@ -1,7 +1,7 @@
 //! `wfkit serve` with the official `temporal` CLI as the client, and the official Rust SDK
 //! worker: start, query, signal, result, describe, list and `show -o json` all work.
 
-mod common;
+use crate::common;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};

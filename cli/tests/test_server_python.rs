@@ -5,7 +5,7 @@
 //! sleeps 7 days returns at once while the workflow sees the week pass
 //! (`scenarios/python/time_skipping_env.py`). Wall times are printed, never bounded above.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

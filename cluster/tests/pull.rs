@@ -1,6 +1,6 @@
 //! `pull_histories` against a real dev server: files, contents, query, limit, failures.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! real dev server, reached through `connect` with a CA file, a server name and, for mutual
 //! TLS, a client certificate.
 
-mod common;
+use crate::common;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

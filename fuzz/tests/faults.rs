@@ -8,7 +8,7 @@
 //! In `TwoSteps` the first attempt of `step_one` is activity task 1, and workflow task 1 is the
 //! one that schedules it.
 
-mod fault_workflows;
+use crate::fault_workflows;
 
 use std::time::Duration;
 

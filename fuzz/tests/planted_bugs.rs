@@ -3,7 +3,7 @@
 //! two faults; the corrected versions pass the same number of cases; a failing plan reruns to
 //! the same history; failing plans are persisted and rerun first.
 
-mod planted;
+use crate::planted;
 
 use anyhow::{Context, bail, ensure};
 use wfkit_fuzz::{CaseEnd, CaseOutcome, Fuzz, FuzzReport, FuzzTarget, Workers, check};

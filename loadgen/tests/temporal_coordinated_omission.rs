@@ -16,7 +16,7 @@
 //! second), so a loaded machine does not make them flaky.
 #![cfg(feature = "temporal")]
 
-mod temporal_common;
+use crate::temporal_common;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;

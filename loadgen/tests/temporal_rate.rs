@@ -3,7 +3,7 @@
 //! latencies read from sampled histories), and each achieves its target start rate within 5%.
 #![cfg(feature = "temporal")]
 
-mod temporal_common;
+use crate::temporal_common;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;

@@ -3,7 +3,7 @@
 //! (a lost signal) is caught: the workflow never completes and the iteration times out.
 #![cfg(feature = "temporal")]
 
-mod temporal_common;
+use crate::temporal_common;
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -5,7 +5,7 @@
 //! on the real dev server.
 #![cfg(feature = "temporal")]
 
-mod temporal_common;
+use crate::temporal_common;
 
 use std::sync::Arc;
 use std::time::Duration;
