@@ -18,7 +18,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail, ensure};
 use prost::Message;
 use temporalio_protos::google::rpc::Status as RpcStatus;
-use temporalio_protos::temporal::api::common::v1::{WorkflowExecution, WorkflowType};
+use temporalio_protos::temporal::api::common::v1::{RetryPolicy, WorkflowExecution, WorkflowType};
 use temporalio_protos::temporal::api::enums::v1::{
     EventType, TaskQueueKind, WorkflowIdConflictPolicy, WorkflowIdReusePolicy,
     WorkflowTaskFailedCause,
@@ -290,6 +290,20 @@ fn cases() -> Vec<Case> {
         case!("start: empty workflow_id", start_empty_workflow_id),
         case!("start: no workflow_type", start_no_workflow_type),
         case!("start: no task_queue", start_no_task_queue),
+        case!("start: malformed cron_schedule", start_malformed_cron),
+        case!("start: cron_schedule with no time", start_cron_never),
+        case!(
+            "start: cron_schedule and a start delay",
+            start_cron_with_delay
+        ),
+        case!(
+            "start: retry coefficient below 1",
+            start_retry_coefficient_below_one
+        ),
+        case!(
+            "start: retry maximum below initial",
+            start_retry_maximum_below_initial
+        ),
         case!("start: empty namespace", start_empty_namespace),
         case!("start: unknown namespace", start_unknown_namespace),
         case!("start: id already running", start_running_id),
@@ -365,6 +379,54 @@ async fn start_no_workflow_type(ctx: Ctx) -> Result<Outcome> {
 async fn start_no_task_queue(ctx: Ctx) -> Result<Outcome> {
     let mut request = ctx.start_request("probe");
     request.task_queue = None;
+    Ok(start_probe(&ctx, request).await)
+}
+
+async fn start_malformed_cron(ctx: Ctx) -> Result<Outcome> {
+    let mut request = ctx.start_request("probe");
+    request.cron_schedule = "61 * * * *".to_owned();
+    Ok(start_probe(&ctx, request).await)
+}
+
+async fn start_cron_never(ctx: Ctx) -> Result<Outcome> {
+    let mut request = ctx.start_request("probe");
+    // The 30th of February.
+    request.cron_schedule = "0 0 30 2 *".to_owned();
+    Ok(start_probe(&ctx, request).await)
+}
+
+async fn start_cron_with_delay(ctx: Ctx) -> Result<Outcome> {
+    let mut request = ctx.start_request("probe");
+    request.cron_schedule = "@hourly".to_owned();
+    request.workflow_start_delay = Some(prost_wkt_types::Duration {
+        seconds: 5,
+        nanos: 0,
+    });
+    Ok(start_probe(&ctx, request).await)
+}
+
+async fn start_retry_coefficient_below_one(ctx: Ctx) -> Result<Outcome> {
+    let mut request = ctx.start_request("probe");
+    request.retry_policy = Some(RetryPolicy {
+        backoff_coefficient: 0.5,
+        ..RetryPolicy::default()
+    });
+    Ok(start_probe(&ctx, request).await)
+}
+
+async fn start_retry_maximum_below_initial(ctx: Ctx) -> Result<Outcome> {
+    let mut request = ctx.start_request("probe");
+    request.retry_policy = Some(RetryPolicy {
+        initial_interval: Some(prost_wkt_types::Duration {
+            seconds: 10,
+            nanos: 0,
+        }),
+        maximum_interval: Some(prost_wkt_types::Duration {
+            seconds: 5,
+            nanos: 0,
+        }),
+        ..RetryPolicy::default()
+    });
     Ok(start_probe(&ctx, request).await)
 }
 

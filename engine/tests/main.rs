@@ -8,6 +8,7 @@ mod atomic_requests;
 mod canned;
 mod compression;
 mod conformance;
+mod cron_and_retry;
 mod errors;
 mod protocol_edges;
 mod python_conformance;

@@ -26,6 +26,15 @@ const REQUIRED_SCENARIOS: &[&str] = &[
     "py_timer_retry",
     "py_failing",
     "py_updates",
+    // Runs the server starts again: a retry policy, a run timeout retried, a cron schedule.
+    "py_workflow_retry",
+    "py_workflow_retry.run2",
+    "py_workflow_retry.run3",
+    "py_run_timeout_retry",
+    "py_run_timeout_retry.run2",
+    "py_cron",
+    "py_cron.run2",
+    "py_cron.run3",
 ];
 /// The runner limits each scenario itself; this bounds the whole process (start-up included).
 const RUNNER_TIMEOUT: Duration = Duration::from_secs(180);

@@ -28,7 +28,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Sequence
 
-from temporalio.api.enums.v1 import EventType
+from temporalio.api.enums.v1 import ContinueAsNewInitiator, EventType, RetryState
 from temporalio.api.history.v1 import HistoryEvent
 from temporalio.client import (
     Client,
@@ -54,6 +54,12 @@ WORKER_SHUTDOWN_TIMEOUT_S = 30.0
 # Failures the scenarios raise on purpose: the SDK logs them with a traceback, which would
 # look like a problem in the runner's output.
 EXPECTED_ACTIVITY_FAILURE_TYPES = frozenset({"PyFlaky", "PyRefused"})
+# What a run of a chain may close with, by the name `scenarios.Run.close` uses.
+RUN_CLOSE_EVENT_TYPES = {
+    "COMPLETED": EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
+    "FAILED": EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED,
+    "TIMED_OUT": EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT,
+}
 
 CLOSED_EVENT_TYPES = frozenset(
     {
@@ -121,14 +127,19 @@ async def run_scenario(
     workflow_id: str,
     scenario: scenarios.Scenario,
     progress: Progress,
-) -> str:
-    """Runs one scenario, checks its outcome and returns its history as JSON."""
+) -> list[tuple[str, str]]:
+    """Runs one scenario, checks its outcome and returns its histories as JSON, each with the
+    name of its file: `<scenario>.json` for the first run, `<scenario>.run<N>.json` for the
+    runs the server started after it."""
     handle: WorkflowHandle[Any, Any] = await client.start_workflow(
         scenario.workflow,
         scenario.arg,
         id=workflow_id,
         task_queue=task_queue,
         execution_timeout=EXECUTION_TIMEOUT,
+        run_timeout=scenario.run_timeout,
+        retry_policy=scenario.retry_policy,
+        cron_schedule=scenario.cron_schedule,
     )
     for index, step in enumerate(scenario.steps):
         progress.phase = f"waiting for no workflow task in progress, before {step}"
@@ -145,8 +156,24 @@ async def run_scenario(
             if answer != step.answer:
                 raise ScenarioFailed(f"{step}: answered {answer!r}, expected {step.answer!r}")
 
-    progress.phase = "waiting for the workflow's result"
-    expected = scenario.expected
+    # A cron workflow has no final result: its runs are checked one by one below.
+    if not scenario.cron_schedule:
+        progress.phase = "waiting for the workflow's result"
+        await check_result(handle, scenario.expected)
+
+    if scenario.runs:
+        assert handle.first_execution_run_id is not None
+        return await run_chain(client, workflow_id, handle.first_execution_run_id, scenario, progress)
+    progress.phase = "fetching the complete history"
+    history = await handle.fetch_history()
+    progress.saw(history.events)
+    if not history.events or history.events[-1].event_type not in CLOSED_EVENT_TYPES:
+        raise ScenarioFailed("history does not end with a close event")
+    return [(f"{scenario.name}.json", history.to_json())]
+
+
+async def check_result(handle: WorkflowHandle[Any, Any], expected: Any) -> None:
+    """The workflow's result (following the runs the server started) is `expected`."""
     try:
         result = await handle.result()
     except WorkflowFailureError as err:
@@ -159,12 +186,82 @@ async def run_scenario(
         if result != expected:
             raise ScenarioFailed(f"result {result!r}, expected {expected!r}")
 
-    progress.phase = "fetching the complete history"
-    history = await handle.fetch_history()
-    progress.saw(history.events)
-    if not history.events or history.events[-1].event_type not in CLOSED_EVENT_TYPES:
-        raise ScenarioFailed("history does not end with a close event")
-    return history.to_json()
+
+async def run_chain(
+    client: Client,
+    workflow_id: str,
+    first_run_id: str,
+    scenario: scenarios.Scenario,
+    progress: Progress,
+) -> list[tuple[str, str]]:
+    """Follows the runs the server starts, from the first, checking each as `scenario.runs`
+    says; terminates a cron workflow after the last run listed."""
+    histories: list[tuple[str, str]] = []
+    run_id = first_run_id
+    for index, expected in enumerate(scenario.runs):
+        number = index + 1
+        run = client.get_workflow_handle(workflow_id, run_id=run_id)
+        progress.phase = f"waiting for run {number} to close"
+        history = await run.fetch_history()
+        while not history.events or history.events[-1].event_type not in CLOSED_EVENT_TYPES:
+            await asyncio.sleep(IDLE_POLL_INTERVAL_S)
+            history = await run.fetch_history()
+        progress.saw(history.events)
+        next_run_id = check_run(history.events, expected, number)
+        if expected.close == "COMPLETED":
+            # From the close event: the SDK's result() calls a followed run "continued as new".
+            payloads = history.events[-1].workflow_execution_completed_event_attributes.result
+            decoded = await client.data_converter.decode(payloads.payloads)
+            result = decoded[0] if decoded else None
+            if result != expected.result:
+                raise ScenarioFailed(f"run {number}: result {result!r}, expected {expected.result!r}")
+        name = f"{scenario.name}.json" if number == 1 else f"{scenario.name}.run{number}.json"
+        histories.append((name, history.to_json()))
+        run_id = next_run_id
+    if scenario.cron_schedule:
+        progress.phase = "terminating the cron workflow"
+        await client.get_workflow_handle(workflow_id).terminate("the scenario saw its runs")
+    return histories
+
+
+def check_run(events: Sequence[HistoryEvent], expected: scenarios.Run, number: int) -> str:
+    """Checks one run's start and close against `expected`; returns the next run's id ("" for
+    none)."""
+    started = events[0].workflow_execution_started_event_attributes
+    close = events[-1]
+    problems = []
+    if started.attempt != expected.attempt:
+        problems.append(f"attempt {started.attempt}, expected {expected.attempt}")
+    initiator = ContinueAsNewInitiator.Name(started.initiator).removeprefix(
+        "CONTINUE_AS_NEW_INITIATOR_"
+    )
+    if initiator != (expected.initiator or "UNSPECIFIED"):
+        problems.append(f"initiator {initiator}, expected {expected.initiator or 'UNSPECIFIED'}")
+    backoff_s = started.first_workflow_task_backoff.ToTimedelta().total_seconds()
+    low, high = expected.backoff_s
+    if not low <= backoff_s <= high:
+        problems.append(f"first workflow task backoff {backoff_s} s, expected {low} to {high} s")
+    if close.event_type != RUN_CLOSE_EVENT_TYPES[expected.close]:
+        problems.append(f"closed with {short_event_type(close.event_type)}, expected {expected.close}")
+    if close.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED:
+        attributes = close.workflow_execution_failed_event_attributes
+    elif close.event_type == EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT:
+        attributes = close.workflow_execution_timed_out_event_attributes
+    else:
+        attributes = close.workflow_execution_completed_event_attributes
+    if expected.retry_state:
+        retry_state = RetryState.Name(attributes.retry_state).removeprefix("RETRY_STATE_")
+        if retry_state != expected.retry_state:
+            problems.append(f"retry state {retry_state}, expected {expected.retry_state}")
+    next_run_id = attributes.new_execution_run_id
+    if bool(next_run_id) != expected.followed:
+        problems.append(
+            f"close event names next run {next_run_id!r}, expected "
+            f"{'one' if expected.followed else 'none'}"
+        )
+    if problems:
+        raise ScenarioFailed(f"run {number}: " + "; ".join(problems))
+    return next_run_id
 
 
 async def run_update(
@@ -287,12 +384,15 @@ async def attempt(
     elif (error := task.exception()) is not None:
         what = f"{describe_error(error)} (while {progress.phase})"
     else:
-        path = args.out / f"{scenario.name}.json"
-        path.write_text(task.result() + "\n", encoding="utf-8")
+        paths = []
+        for name, history in task.result():
+            path = args.out / name
+            path.write_text(history + "\n", encoding="utf-8")
+            paths.append(str(path))
         elapsed_ms = (time.monotonic() - started) * 1000
         print(
             f"ok   {scenario.name}: {len(progress.event_types)} events in {elapsed_ms:.0f} ms"
-            f" -> {path}",
+            f" -> {', '.join(paths)}",
             flush=True,
         )
         return None

@@ -41,6 +41,16 @@ UPDATE_FAIL = "py_update_fail"
 UPDATE_FINISH = "py_update_finish"
 UPDATE_HANDLER_TIMER = timedelta(milliseconds=300)
 
+# py_workflow_retry, py_run_timeout_retry, py_cron: runs that the server itself starts again.
+# Whole seconds, as the server's retry and cron backoffs are.
+WORKFLOW_RETRY_POLICY = RetryPolicy(
+    initial_interval=timedelta(seconds=1), backoff_coefficient=2.0, maximum_attempts=5
+)
+RUN_TIMEOUT = timedelta(seconds=2)
+# Longer than RUN_TIMEOUT: the first attempt of py_run_timeout_retry times out while it sleeps.
+OVERSLEEP = timedelta(seconds=30)
+CRON_EVERY_2S = "@every 2s"
+
 
 # ---------------------------------------------------------------------------------------------
 # Activities
@@ -189,7 +199,51 @@ class PyUpdates:
         return f"finishing with {len(self._items)} items"
 
 
-WORKFLOWS = [PyHello, PySignalsQuery, PyTimerRetry, PyFailing, PyUpdates]
+@workflow.defn(name="py_workflow_retry")
+class PyWorkflowRetry:
+    """Fails its first two attempts; the workflow's retry policy runs it again each time."""
+
+    @workflow.run
+    async def run(self, label: str) -> str:
+        attempt = workflow.info().attempt
+        if attempt < 3:
+            raise ApplicationError(f"{label}: attempt {attempt} fails on purpose", type="PyRetryMe")
+        return f"{label}: ok on attempt {attempt}"
+
+
+@workflow.defn(name="py_run_timeout_retry")
+class PyRunTimeoutRetry:
+    """Oversleeps its run timeout on the first attempt; the retry returns at once."""
+
+    @workflow.run
+    async def run(self, label: str) -> str:
+        attempt = workflow.info().attempt
+        if attempt == 1:
+            await workflow.sleep(OVERSLEEP)
+        return f"{label}: ok on attempt {attempt}"
+
+
+@workflow.defn(name="py_cron")
+class PyCron:
+    """Counts its cron runs: one more than the last completion result the server hands it."""
+
+    @workflow.run
+    async def run(self, label: str) -> str:
+        previous = workflow.get_last_completion_result(str)
+        count = 1 if previous is None else int(previous.rsplit(" ", 1)[-1]) + 1
+        return f"{label} run {count}"
+
+
+WORKFLOWS = [
+    PyHello,
+    PySignalsQuery,
+    PyTimerRetry,
+    PyFailing,
+    PyUpdates,
+    PyWorkflowRetry,
+    PyRunTimeoutRetry,
+    PyCron,
+]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -233,15 +287,42 @@ class Failure:
 
 
 @dataclass(frozen=True)
+class Run:
+    """One run of a workflow that the server starts again (a retry or a cron schedule), as the
+    driver checks it. The normalised histories leave out attempts' backoffs and run ids, so the
+    driver checks them here, on both servers."""
+
+    attempt: int
+    # How the run started: "" (by the client), "RETRY" or "CRON_SCHEDULE".
+    initiator: str
+    # How it closed: "COMPLETED", "FAILED" or "TIMED_OUT".
+    close: str
+    # Bounds of its first workflow task backoff, in seconds.
+    backoff_s: tuple[float, float] = (0.0, 0.0)
+    # A failed or timed-out run's retry state, such as "IN_PROGRESS".
+    retry_state: str = ""
+    # Whether another run follows this one (the close event names it).
+    followed: bool = False
+    # A completed run's result.
+    result: Any = None
+
+
+@dataclass(frozen=True)
 class Scenario:
-    """One workflow run: its input, the driver's steps in order, and the expected outcome
-    (a result value, or a `Failure`)."""
+    """One workflow: its input and start options, the driver's steps in order, and the expected
+    outcome (a result value, or a `Failure`). With `runs`, the server starts the workflow again
+    (a retry policy or a cron schedule): each run is checked and its history recorded, and a
+    cron workflow is terminated after the last run listed."""
 
     name: str
     workflow: str
     arg: Any
     expected: Any
     steps: list[Signal | Query | Update] = field(default_factory=list)
+    retry_policy: RetryPolicy | None = None
+    cron_schedule: str = ""
+    run_timeout: timedelta | None = None
+    runs: list[Run] = field(default_factory=list)
 
 
 SCENARIOS: list[Scenario] = [
@@ -293,5 +374,45 @@ SCENARIOS: list[Scenario] = [
             Update(UPDATE_FINISH, None, "finishing with 2 items"),
         ],
         expected=["got: first", "got: second"],
+    ),
+    Scenario(
+        name="py_workflow_retry",
+        workflow="py_workflow_retry",
+        arg="retried",
+        expected="retried: ok on attempt 3",
+        retry_policy=WORKFLOW_RETRY_POLICY,
+        runs=[
+            Run(1, "", "FAILED", retry_state="IN_PROGRESS", followed=True),
+            # initial interval x coefficient^(attempt - 1): 1 s, then 2 s.
+            Run(2, "RETRY", "FAILED", (1, 1), retry_state="IN_PROGRESS", followed=True),
+            Run(3, "RETRY", "COMPLETED", (2, 2), result="retried: ok on attempt 3"),
+        ],
+    ),
+    Scenario(
+        name="py_run_timeout_retry",
+        workflow="py_run_timeout_retry",
+        arg="overslept",
+        expected="overslept: ok on attempt 2",
+        retry_policy=WORKFLOW_RETRY_POLICY,
+        run_timeout=RUN_TIMEOUT,
+        runs=[
+            Run(1, "", "TIMED_OUT", retry_state="IN_PROGRESS", followed=True),
+            Run(2, "RETRY", "COMPLETED", (1, 1), result="overslept: ok on attempt 2"),
+        ],
+    ),
+    Scenario(
+        name="py_cron",
+        workflow="py_cron",
+        arg="cron",
+        expected="cron run 3",
+        cron_schedule=CRON_EVERY_2S,
+        runs=[
+            # The first run waits for the schedule too: 2 s from a start between seconds.
+            Run(1, "CRON_SCHEDULE", "COMPLETED", (2, 2), followed=True, result="cron run 1"),
+            # Then to the next tick of the first run's schedule: 1 or 2 s, by when it ended.
+            # Every cron run is a first attempt.
+            Run(1, "CRON_SCHEDULE", "COMPLETED", (1, 2), followed=True, result="cron run 2"),
+            Run(1, "CRON_SCHEDULE", "COMPLETED", (1, 2), followed=True, result="cron run 3"),
+        ],
     ),
 ]

@@ -42,6 +42,16 @@ pub(crate) fn child_close_of(
     status: WorkflowExecutionStatus,
     attributes: &Attributes,
 ) -> Option<ChildClose> {
+    // A run that a retry or the next cron run follows leaves the child open under that run.
+    let followed = match attributes {
+        Attributes::WorkflowExecutionCompletedEventAttributes(a) => a.new_execution_run_id.as_str(),
+        Attributes::WorkflowExecutionFailedEventAttributes(a) => a.new_execution_run_id.as_str(),
+        Attributes::WorkflowExecutionTimedOutEventAttributes(a) => a.new_execution_run_id.as_str(),
+        _ => "",
+    };
+    if !followed.is_empty() {
+        return None;
+    }
     Some(match (status, attributes) {
         (
             WorkflowExecutionStatus::Completed,

@@ -5,6 +5,7 @@
 pub(crate) mod activity;
 pub(crate) mod children;
 pub(crate) mod event_log;
+pub(crate) mod retry_policy;
 pub(crate) mod updates;
 
 use std::collections::BTreeMap;
@@ -102,7 +103,15 @@ pub(crate) struct Execution {
     /// Shared: copying a run (a snapshot taken, then the run changed) must not copy its input.
     pub(crate) start_request: Arc<StartWorkflowExecutionRequest>,
     pub(crate) first_execution_run_id: String,
+    /// 1 for a first run; a retry counts up from its predecessor's attempt.
+    pub(crate) attempt: i32,
     pub(crate) start_time: SystemTime,
+    /// When the first workflow task is due: the start time plus any cron, retry or start
+    /// delay. A cron schedule's next time counts from it.
+    pub(crate) execution_time: SystemTime,
+    /// The workflow execution's deadline (its execution timeout), the same for every run of a
+    /// chain; no retry or cron run starts after it.
+    pub(crate) expiration: Option<SystemTime>,
     pub(crate) close_time: Option<SystemTime>,
     pub(crate) status: WorkflowExecutionStatus,
     /// Persistent, so that a snapshot of the state does not copy histories; each event behind

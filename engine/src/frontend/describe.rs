@@ -61,14 +61,15 @@ pub(crate) fn info(run: &Execution) -> WorkflowExecutionInfo {
         close_time: run.close_time.map(timestamp),
         status: run.status as i32,
         history_length: run.history.len() as i64,
-        execution_time: Some(timestamp(run.start_time)),
+        execution_time: Some(timestamp(run.execution_time)),
         memo: run.start_request.memo.clone(),
         search_attributes: run.start_request.search_attributes.clone(),
         task_queue: run.task_queue.clone(),
         history_size_bytes: run.history_size_bytes(),
         execution_duration: run
             .close_time
-            .and_then(|close| close.duration_since(run.start_time).ok())
+            // Counted from when the run could first run (after any cron or retry wait).
+            .and_then(|close| close.duration_since(run.execution_time).ok())
             .map(proto_duration),
         ..WorkflowExecutionInfo::default()
     }

@@ -32,7 +32,7 @@ impl Frontend {
             header: request.header.clone(),
             ..WorkflowExecutionSignaledEventAttributes::default()
         };
-        let start = StartWorkflowExecutionRequest {
+        let mut start = StartWorkflowExecutionRequest {
             namespace: request.namespace,
             workflow_id: request.workflow_id,
             workflow_type: request.workflow_type,
@@ -50,9 +50,10 @@ impl Frontend {
             search_attributes: request.search_attributes,
             header: request.header,
             priority: request.priority,
+            workflow_start_delay: request.workflow_start_delay,
             ..StartWorkflowExecutionRequest::default()
         };
-        validate(&start)?;
+        validate(&mut start)?;
         let mut state = self.shared.lock();
         state.namespace(&start.namespace)?;
         let id = (start.namespace.clone(), start.workflow_id.clone());

@@ -7,6 +7,8 @@ use temporalio_protos::temporal::api::workflowservice::v1::{
     StartWorkflowExecutionRequest, StartWorkflowExecutionResponse,
 };
 
+use std::time::SystemTime;
+
 use super::Frontend;
 use crate::error::EngineError;
 use crate::ids::ExecutionKey;
@@ -19,9 +21,9 @@ const MAX_ID_LENGTH: usize = 1000;
 impl Frontend {
     pub(crate) async fn start_workflow_execution(
         &self,
-        request: StartWorkflowExecutionRequest,
+        mut request: StartWorkflowExecutionRequest,
     ) -> Result<StartWorkflowExecutionResponse, EngineError> {
-        validate(&request)?;
+        validate(&mut request)?;
         let mut state = self.shared.lock();
         state.namespace(&request.namespace)?;
         start(&mut state, request)
@@ -86,7 +88,8 @@ fn response(run_id: String, started: bool) -> StartWorkflowExecutionResponse {
     }
 }
 
-pub(super) fn validate(request: &StartWorkflowExecutionRequest) -> Result<(), EngineError> {
+/// The server's checks of a start request, in its order; fills in the retry policy's defaults.
+pub(super) fn validate(request: &mut StartWorkflowExecutionRequest) -> Result<(), EngineError> {
     let invalid = |message: &str| Err(EngineError::InvalidArgument(message.to_string()));
     if request.workflow_id.is_empty() {
         return invalid("WorkflowId is not set on request.");
@@ -118,6 +121,15 @@ pub(super) fn validate(request: &StartWorkflowExecutionRequest) -> Result<(), En
     }
     if request.workflow_id.contains('\0') || request.namespace.contains('\0') {
         return invalid("WorkflowId and Namespace must not contain NUL.");
+    }
+    request.retry_policy =
+        crate::execution::retry_policy::with_defaults(request.retry_policy.take())
+            .map_err(EngineError::InvalidArgument)?;
+    // Whether the schedule has any time in the next five years: the server asks its own clock.
+    crate::transitions::next_run::validate_cron(&request.cron_schedule, SystemTime::now())
+        .map_err(|error| EngineError::InvalidArgument(error.to_string()))?;
+    if !request.cron_schedule.is_empty() && request.workflow_start_delay.is_some() {
+        return invalid("CronSchedule and WorkflowStartDelay may not be used together.");
     }
     Ok(())
 }

@@ -1,12 +1,13 @@
 //! Closing a run: its close event, then nothing of it stays open.
 
-use temporalio_protos::temporal::api::enums::v1::{RetryState, WorkflowExecutionStatus};
+use temporalio_protos::temporal::api::enums::v1::WorkflowExecutionStatus;
 use temporalio_protos::temporal::api::history::v1::WorkflowExecutionTimedOutEventAttributes;
 use temporalio_protos::temporal::api::history::v1::history_event::Attributes;
 
 use crate::execution::WorkflowTask;
 use crate::ids::ExecutionKey;
 use crate::state::State;
+use crate::transitions::next_run::Ending;
 
 impl State {
     /// Writes the close event and drops everything open: the workflow task, activities, timers,
@@ -70,19 +71,29 @@ impl State {
         );
     }
 
-    /// The run timeout passed.
+    /// The run timeout (or the execution's deadline) passed; a retry, or a cron workflow's next
+    /// run, may follow.
     pub(crate) fn time_out_run(&mut self, key: &ExecutionKey) {
+        if !self.executions.get(key).is_some_and(|e| e.is_running()) {
+            return;
+        }
+        let (retry_state, follow_up) = self.plan_follow_up(key, Ending::TimedOut);
         self.close_execution(
             key,
             WorkflowExecutionStatus::TimedOut,
             Attributes::WorkflowExecutionTimedOutEventAttributes(
                 WorkflowExecutionTimedOutEventAttributes {
-                    // Workflow retry policies are not applied (yet): the server says so.
-                    retry_state: RetryState::RetryPolicyNotSet as i32,
-                    new_execution_run_id: String::new(),
+                    retry_state: retry_state as i32,
+                    new_execution_run_id: follow_up
+                        .as_ref()
+                        .map(|next| next.run_id.clone())
+                        .unwrap_or_default(),
                 },
             ),
         );
+        if let Some(next) = follow_up {
+            self.start_follow_up(key, next);
+        }
     }
 }
 

@@ -10,6 +10,7 @@
 //! - `children`: child workflows and their parents.
 //! - `events`: events that arrive from outside a workflow task (signals, cancels).
 //! - `close`: closing a run.
+//! - `next_run`: the retry or cron run that follows a run closing on its own.
 //! - `timers_fired`: what the timer driver fires, and time skipping.
 //! - `faults`: where an installed fault plan strikes.
 //! - `updates`: workflow updates: admission, the worker's answers, speculative tasks.
@@ -23,6 +24,7 @@ pub(crate) mod completion;
 pub(crate) mod deferred;
 pub(crate) mod events;
 pub(crate) mod faults;
+pub(crate) mod next_run;
 pub(crate) mod queries;
 pub(crate) mod start;
 pub(crate) mod timers_fired;

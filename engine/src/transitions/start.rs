@@ -2,12 +2,13 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
-use temporalio_protos::temporal::api::common::v1::WorkflowExecution;
+use temporalio_protos::temporal::api::common::v1::{Payloads, WorkflowExecution};
 use temporalio_protos::temporal::api::enums::v1::{
     ContinueAsNewInitiator, TaskQueueKind, WorkflowExecutionStatus,
 };
+use temporalio_protos::temporal::api::failure::v1::Failure;
 use temporalio_protos::temporal::api::history::v1::WorkflowExecutionStartedEventAttributes;
 use temporalio_protos::temporal::api::history::v1::history_event::Attributes;
 use temporalio_protos::temporal::api::taskqueue::v1::TaskQueue;
@@ -30,17 +31,30 @@ pub(crate) const MAX_WORKFLOW_TASK_TIMEOUT: Duration = Duration::from_secs(120);
 pub(crate) enum RunOrigin {
     /// A client's StartWorkflowExecution (or SignalWithStart).
     Client,
-    /// The previous run continued as new.
-    ContinuedAsNew {
-        previous_run_id: String,
-        first_execution_run_id: String,
-        /// A child keeps its parent across runs.
-        parent: Option<crate::execution::children::ParentLink>,
-        /// Delay before the new run's first workflow task.
-        backoff: Duration,
-    },
+    /// The previous run of the workflow closed and this one follows it: continue-as-new, a
+    /// retry, or the next run of a cron schedule.
+    Chained(Box<ChainLink>),
     /// A parent workflow's StartChildWorkflowExecution command.
     Child(crate::execution::children::ParentLink),
+}
+
+/// What a run that follows another one carries over from it.
+#[derive(Debug, Clone)]
+pub(crate) struct ChainLink {
+    pub(crate) previous_run_id: String,
+    pub(crate) first_execution_run_id: String,
+    /// A child keeps its parent across runs.
+    pub(crate) parent: Option<crate::execution::children::ParentLink>,
+    /// Why the new run starts: the workflow continued as new, a retry, or a cron schedule.
+    pub(crate) initiator: ContinueAsNewInitiator,
+    /// Delay before the new run's first workflow task; `None` writes no backoff in the
+    /// started event (a continue-as-new that asked for none and needed no spacing).
+    pub(crate) backoff: Option<Duration>,
+    pub(crate) attempt: i32,
+    pub(crate) last_completion_result: Option<Payloads>,
+    pub(crate) continued_failure: Option<Failure>,
+    /// The workflow execution's deadline, which holds across the whole chain.
+    pub(crate) expiration: Option<SystemTime>,
 }
 
 impl State {
@@ -86,21 +100,46 @@ impl State {
             .as_ref()
             .map(|q| q.name.clone())
             .unwrap_or_default();
+        // The first run's wait: its cron schedule's next time, or the requested start delay.
+        let first_backoff = match &origin {
+            RunOrigin::Chained(link) => link.backoff,
+            RunOrigin::Client | RunOrigin::Child(_) => Some(first_run_backoff(&request, now)),
+        };
+        let backoff = first_backoff.unwrap_or_default();
         let (continued_execution_run_id, initiator, first_execution_run_id, parent) = match &origin
         {
-            RunOrigin::Client => (String::new(), 0, run_id.clone(), None),
-            RunOrigin::ContinuedAsNew {
-                previous_run_id,
-                first_execution_run_id,
-                parent,
-                ..
-            } => (
-                previous_run_id.clone(),
-                ContinueAsNewInitiator::Workflow as i32,
-                first_execution_run_id.clone(),
-                parent.clone(),
+            RunOrigin::Client | RunOrigin::Child(_) => (
+                String::new(),
+                // The server marks the first run of a cron workflow as started by its schedule.
+                if request.cron_schedule.is_empty() {
+                    0
+                } else {
+                    ContinueAsNewInitiator::CronSchedule as i32
+                },
+                run_id.clone(),
+                match &origin {
+                    RunOrigin::Child(link) => Some(link.clone()),
+                    _ => None,
+                },
             ),
-            RunOrigin::Child(link) => (String::new(), 0, run_id.clone(), Some(link.clone())),
+            RunOrigin::Chained(link) => (
+                link.previous_run_id.clone(),
+                link.initiator as i32,
+                link.first_execution_run_id.clone(),
+                link.parent.clone(),
+            ),
+        };
+        let expiration = match &origin {
+            RunOrigin::Chained(link) => link.expiration,
+            _ => execution_timeout.map(|t| round_to_millis(now + t)),
+        };
+        let (attempt, last_completion_result, continued_failure) = match &origin {
+            RunOrigin::Chained(link) => (
+                link.attempt,
+                link.last_completion_result.clone(),
+                link.continued_failure.clone(),
+            ),
+            _ => (1, None, None),
         };
         let parent_namespace = parent
             .as_ref()
@@ -126,9 +165,10 @@ impl State {
             // Infinite timeouts are left out of the event, as the server leaves them, except a
             // continued run's run timeout, which it writes as 0s.
             workflow_execution_timeout: execution_timeout.map(proto_duration),
+            // A following run writes what the chain wrote: continue-as-new writes no timeout as 0s.
             workflow_run_timeout: match (&origin, run_timeout) {
                 (_, Some(timeout)) => Some(proto_duration(timeout)),
-                (RunOrigin::ContinuedAsNew { .. }, None) => Some(proto_duration(Duration::ZERO)),
+                (RunOrigin::Chained(_), None) => request.workflow_run_timeout,
                 (_, None) => None,
             },
             workflow_task_timeout: Some(proto_duration(task_timeout)),
@@ -138,17 +178,12 @@ impl State {
             identity: request.identity.clone(),
             first_execution_run_id: first_execution_run_id.clone(),
             retry_policy: request.retry_policy.clone(),
-            attempt: 1,
-            workflow_execution_expiration_time: execution_timeout
-                .map(|t| timestamp(round_to_millis(now + t))),
+            attempt,
+            workflow_execution_expiration_time: expiration.map(timestamp),
             cron_schedule: request.cron_schedule.clone(),
-            first_workflow_task_backoff: match &origin {
-                // A new run written by continue-as-new names a backoff only when it has one.
-                RunOrigin::ContinuedAsNew { backoff, .. } => {
-                    (!backoff.is_zero()).then(|| proto_duration(*backoff))
-                }
-                _ => Some(proto_duration(Duration::ZERO)),
-            },
+            last_completion_result,
+            continued_failure,
+            first_workflow_task_backoff: first_backoff.map(proto_duration),
             memo: request.memo.clone(),
             search_attributes: request.search_attributes.clone(),
             header: request.header.clone(),
@@ -172,7 +207,10 @@ impl State {
             run_timeout,
             start_request: Arc::new(request),
             first_execution_run_id,
+            attempt,
             start_time: now,
+            execution_time: now + backoff,
+            expiration,
             close_time: None,
             status: WorkflowExecutionStatus::Running,
             history: crate::execution::event_log::EventLog::default(),
@@ -200,28 +238,47 @@ impl State {
         for event in first_events {
             self.write(&key, event);
         }
-        if let Some(timeout) = run_timeout {
+        // The run timeout counts from the first workflow task's time, and never passes the
+        // execution's deadline.
+        let run_deadline = match (run_timeout, expiration) {
+            (Some(timeout), Some(expiration)) => Some((now + backoff + timeout).min(expiration)),
+            (Some(timeout), None) => Some(now + backoff + timeout),
+            (None, expiration) => expiration,
+        };
+        if let Some(deadline) = run_deadline {
             self.timers.add(
-                now + timeout,
+                deadline,
                 TimerTarget::WorkflowRunTimeout { key: key.clone() },
             );
         }
-        match origin {
-            RunOrigin::ContinuedAsNew { backoff, .. } if !backoff.is_zero() => {
-                self.timers.add(
-                    now + backoff,
-                    TimerTarget::FirstWorkflowTask { key: key.clone() },
-                );
-                self.timer_wake.notify_one();
-            }
-            _ => self.schedule_workflow_task(&key, 1),
+        if backoff.is_zero() {
+            self.schedule_workflow_task(&key, 1);
+        } else {
+            self.timers.add(
+                now + backoff,
+                TimerTarget::FirstWorkflowTask { key: key.clone() },
+            );
+            self.timer_wake.notify_one();
         }
         key
     }
 }
 
+/// The wait before a client's or parent's new run: a cron workflow waits for its schedule's next
+/// time (whole seconds, rounded up), any other for the start delay it asked for. Requests are
+/// validated first, so a cron string here parses.
+fn first_run_backoff(request: &StartWorkflowExecutionRequest, now: SystemTime) -> Duration {
+    if !request.cron_schedule.is_empty() {
+        return wfkit_calendar::CronSchedule::parse(&request.cron_schedule)
+            .ok()
+            .and_then(|schedule| schedule.backoff(now, now))
+            .unwrap_or_default();
+    }
+    crate::time::nonzero_duration(request.workflow_start_delay.as_ref()).unwrap_or_default()
+}
+
 /// The server rounds the expiration time to the millisecond.
-fn round_to_millis(time: std::time::SystemTime) -> std::time::SystemTime {
+fn round_to_millis(time: SystemTime) -> SystemTime {
     let since = time
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap_or_default();

@@ -1,4 +1,5 @@
-//! CompleteWorkflowExecution: WorkflowExecutionCompleted closes the run.
+//! CompleteWorkflowExecution: WorkflowExecutionCompleted closes the run; a cron workflow's next
+//! run follows it.
 
 use temporalio_protos::temporal::api::command::v1::CompleteWorkflowExecutionCommandAttributes;
 use temporalio_protos::temporal::api::enums::v1::WorkflowExecutionStatus;
@@ -8,6 +9,7 @@ use temporalio_protos::temporal::api::history::v1::history_event::Attributes;
 use super::CommandRefused;
 use crate::ids::ExecutionKey;
 use crate::state::State;
+use crate::transitions::next_run::Ending;
 
 pub(super) fn handle(
     state: &mut State,
@@ -15,6 +17,12 @@ pub(super) fn handle(
     completed_event_id: i64,
     command: CompleteWorkflowExecutionCommandAttributes,
 ) -> Result<(), CommandRefused> {
+    let (_, follow_up) = state.plan_follow_up(
+        key,
+        Ending::Completed {
+            result: command.result.as_ref(),
+        },
+    );
     state.close_execution(
         key,
         WorkflowExecutionStatus::Completed,
@@ -22,9 +30,15 @@ pub(super) fn handle(
             WorkflowExecutionCompletedEventAttributes {
                 result: command.result,
                 workflow_task_completed_event_id: completed_event_id,
-                new_execution_run_id: String::new(),
+                new_execution_run_id: follow_up
+                    .as_ref()
+                    .map(|next| next.run_id.clone())
+                    .unwrap_or_default(),
             },
         ),
     );
+    if let Some(next) = follow_up {
+        state.start_follow_up(key, next);
+    }
     Ok(())
 }

@@ -2,7 +2,9 @@
 //! of the same workflow id starts with the command's input.
 
 use temporalio_protos::temporal::api::command::v1::ContinueAsNewWorkflowExecutionCommandAttributes;
-use temporalio_protos::temporal::api::enums::v1::WorkflowExecutionStatus;
+use temporalio_protos::temporal::api::enums::v1::{
+    ContinueAsNewInitiator, WorkflowExecutionStatus, WorkflowTaskFailedCause,
+};
 use temporalio_protos::temporal::api::history::v1::WorkflowExecutionContinuedAsNewEventAttributes;
 use temporalio_protos::temporal::api::history::v1::history_event::Attributes;
 use temporalio_protos::temporal::api::taskqueue::v1::TaskQueue;
@@ -12,10 +14,7 @@ use super::CommandRefused;
 use crate::ids::ExecutionKey;
 use crate::state::State;
 use crate::time::{nonzero_duration, proto_duration};
-use crate::transitions::start::RunOrigin;
-
-/// The least time between the starts of two runs of a workflow continued as new.
-const MINIMUM_RUN_SPACING: std::time::Duration = std::time::Duration::from_secs(1);
+use crate::transitions::start::{ChainLink, RunOrigin};
 
 // Deprecated fields are still written: the real server fills them, and histories must match.
 #[allow(deprecated)]
@@ -28,6 +27,20 @@ pub(super) fn handle(
     let Ok(execution) = state.execution(key) else {
         return Ok(());
     };
+    let bad = |message: String| {
+        super::refused(
+            WorkflowTaskFailedCause::BadContinueAsNewAttributes,
+            format!("{message} WorkflowType={}", execution.workflow_type),
+        )
+    };
+    let retry_policy = crate::execution::retry_policy::with_defaults(command.retry_policy.clone())
+        .map_err(|error| {
+            bad(format!(
+                "invalid WorkflowRetryPolicy on ContinueAsNewWorkflowExecutionCommand: {error}."
+            ))
+        })?;
+    crate::transitions::next_run::validate_cron(&command.cron_schedule, state.now())
+        .map_err(|error| bad(error.to_string()))?;
     let previous = (*execution.start_request).clone();
     let first_execution_run_id = execution.first_execution_run_id.clone();
     let parent = execution.parent.clone();
@@ -54,14 +67,21 @@ pub(super) fn handle(
     ));
     let task_timeout = nonzero_duration(command.workflow_task_timeout.as_ref())
         .unwrap_or(execution.workflow_task_timeout);
-    // The server spaces runs at least a second apart, so a workflow that continues as new in a
-    // tight loop cannot flood it; an explicit backoff from the command wins.
-    let lifetime = state
-        .now()
-        .duration_since(execution.start_time)
-        .unwrap_or_default();
-    let backoff = nonzero_duration(command.backoff_start_interval.as_ref())
-        .unwrap_or_else(|| MINIMUM_RUN_SPACING.saturating_sub(lifetime));
+    let backoff = crate::transitions::next_run::spaced_backoff(
+        execution,
+        state.now(),
+        nonzero_duration(command.backoff_start_interval.as_ref()),
+    );
+    let initiator = match ContinueAsNewInitiator::try_from(command.initiator) {
+        Ok(ContinueAsNewInitiator::Unspecified) | Err(_) => ContinueAsNewInitiator::Workflow,
+        Ok(initiator) => initiator,
+    };
+    let attempt = if initiator == ContinueAsNewInitiator::Retry {
+        execution.attempt + 1
+    } else {
+        1
+    };
+    let expiration = execution.expiration;
     let new_run_id = state.ids.uuid();
     state.close_execution(
         key,
@@ -101,7 +121,10 @@ pub(super) fn handle(
         header: command.header,
         memo: command.memo,
         search_attributes: command.search_attributes,
-        retry_policy: previous.retry_policy.clone(),
+        // The command's own policy and schedule, as the server takes them (SDKs copy the
+        // workflow's unless told otherwise).
+        retry_policy,
+        cron_schedule: command.cron_schedule,
         // The new run keeps the priority of the one it continues.
         priority: previous.priority.clone(),
         ..StartWorkflowExecutionRequest::default()
@@ -109,12 +132,17 @@ pub(super) fn handle(
     state.start_run(
         request,
         new_run_id,
-        RunOrigin::ContinuedAsNew {
+        RunOrigin::Chained(Box::new(ChainLink {
             previous_run_id: key.run_id.clone(),
             first_execution_run_id,
             parent,
+            initiator,
             backoff,
-        },
+            attempt,
+            last_completion_result: command.last_completion_result,
+            continued_failure: command.failure,
+            expiration,
+        })),
     );
     Ok(())
 }

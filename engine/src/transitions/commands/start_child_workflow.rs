@@ -36,6 +36,14 @@ pub(super) fn handle(
         .clone()
         .filter(|t| !t.name.is_empty())
         .ok_or_else(|| bad("Required field WorkflowType is not set."))?;
+    let retry_policy = crate::execution::retry_policy::with_defaults(command.retry_policy)
+        .map_err(|error| {
+            bad(&format!(
+                "invalid WorkflowRetryPolicy on StartChildWorkflowExecutionCommand: {error}."
+            ))
+        })?;
+    crate::transitions::next_run::validate_cron(&command.cron_schedule, state.now())
+        .map_err(bad)?;
     let execution = state.execution(key).map_err(|e| bad(&e.to_string()))?;
     let namespace = if command.namespace.is_empty() {
         key.namespace.clone()
@@ -81,7 +89,7 @@ pub(super) fn handle(
                 control: command.control,
                 workflow_task_completed_event_id: completed_event_id,
                 workflow_id_reuse_policy: command.workflow_id_reuse_policy,
-                retry_policy: command.retry_policy,
+                retry_policy,
                 cron_schedule: command.cron_schedule,
                 header: command.header,
                 memo: command.memo.filter(|memo| !memo.fields.is_empty()),
