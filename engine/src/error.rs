@@ -43,13 +43,15 @@ pub enum ErrorCode {
     PermissionDenied,
     /// WFE015: update-with-start could not be executed (per-operation statuses in the details).
     MultiOperation,
+    /// WFE016: the workflow cannot answer yet: no workflow task has started (a query).
+    WorkflowNotReady,
     /// WFE101: the engine cannot listen on the address.
     Bind,
 }
 
 impl ErrorCode {
     /// Every code, in code order.
-    pub const ALL: [ErrorCode; 15] = [
+    pub const ALL: [ErrorCode; 16] = [
         ErrorCode::InvalidArgument,
         ErrorCode::NamespaceNotFound,
         ErrorCode::NotFound,
@@ -64,6 +66,7 @@ impl ErrorCode {
         ErrorCode::ResourceExhausted,
         ErrorCode::PermissionDenied,
         ErrorCode::MultiOperation,
+        ErrorCode::WorkflowNotReady,
         ErrorCode::Bind,
     ];
 
@@ -154,6 +157,11 @@ impl ErrorCode {
                 "update-with-start could not be executed: the status of the operation that failed is the call's, each operation's is in MultiOperationExecutionFailure (the other one ABORTED)",
                 "fix the operation whose status is not ABORTED, as its own message says",
             ),
+            ErrorCode::WorkflowNotReady => (
+                "WFE016",
+                "the workflow cannot answer a query yet: its first workflow task waits for a cron or retry backoff beyond the call's deadline, or the run closed before any task started (FAILED_PRECONDITION with WorkflowNotReadyFailure)",
+                "query after the first workflow task has run (DescribeWorkflowExecution shows its execution time), or give the call a longer deadline",
+            ),
             ErrorCode::Bind => (
                 "WFE101",
                 "the engine cannot listen on the address",
@@ -209,6 +217,9 @@ pub enum EngineError {
     ResourceExhausted(String),
     /// The operation is not supported in this form. The message is the real server's.
     PermissionDenied(String),
+    /// The workflow has no workflow task that could answer a query (yet). The message is the
+    /// real server's.
+    WorkflowNotReady(String),
     /// ExecuteMultiOperation failed: per operation (start, then update), its error, or `None`
     /// when it was fine but aborted because the other one failed.
     MultiOperation(Vec<Option<Box<EngineError>>>),
@@ -227,7 +238,8 @@ impl std::fmt::Display for EngineError {
             | EngineError::DeadlineExceeded(detail)
             | EngineError::Unavailable(detail)
             | EngineError::ResourceExhausted(detail)
-            | EngineError::PermissionDenied(detail) => write!(f, "[{code}] {detail}"),
+            | EngineError::PermissionDenied(detail)
+            | EngineError::WorkflowNotReady(detail) => write!(f, "[{code}] {detail}"),
             EngineError::Internal(detail) => {
                 write!(
                     f,
@@ -274,6 +286,7 @@ impl EngineError {
             EngineError::ResourceExhausted(_) => ErrorCode::ResourceExhausted,
             EngineError::PermissionDenied(_) => ErrorCode::PermissionDenied,
             EngineError::MultiOperation(_) => ErrorCode::MultiOperation,
+            EngineError::WorkflowNotReady(_) => ErrorCode::WorkflowNotReady,
         }
     }
 
@@ -337,6 +350,14 @@ impl EngineError {
                 )),
             ),
             EngineError::FailedPrecondition(_) => (Code::FailedPrecondition, None),
+            EngineError::WorkflowNotReady(_) => (
+                Code::FailedPrecondition,
+                Some(any(
+                    "temporal.api.errordetails.v1.WorkflowNotReadyFailure",
+                    temporalio_protos::temporal::api::errordetails::v1::WorkflowNotReadyFailure::default()
+                        .encode_to_vec(),
+                )),
+            ),
             EngineError::QueryFailed(_) => (
                 Code::InvalidArgument,
                 Some(any(

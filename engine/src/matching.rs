@@ -73,6 +73,8 @@ pub(crate) struct Queue {
         Box<temporalio_protos::temporal::api::workflowservice::v1::PollWorkflowTaskQueueResponse>,
     )>,
     notify: Arc<Notify>,
+    /// When a worker last polled this queue (real time: it says whether workers are there).
+    last_polled: Option<std::time::Instant>,
 }
 
 /// A query waiting for a workflow worker.
@@ -163,6 +165,19 @@ impl Matching {
     }
 
     /// The notifier pollers of this queue wait on.
+    /// A worker polls `queue` now.
+    pub(crate) fn note_poll(&mut self, queue: &QueueKey) {
+        self.queues.entry(queue.clone()).or_default().last_polled = Some(std::time::Instant::now());
+    }
+
+    /// Whether a worker polled `queue` within `window`.
+    pub(crate) fn polled_within(&self, queue: &QueueKey, window: std::time::Duration) -> bool {
+        self.queues
+            .get(queue)
+            .and_then(|entry| entry.last_polled)
+            .is_some_and(|at| at.elapsed() <= window)
+    }
+
     pub(crate) fn notifier(&mut self, queue: &QueueKey) -> Arc<Notify> {
         self.queues.entry(queue.clone()).or_default().notify.clone()
     }

@@ -24,6 +24,9 @@ pub struct EngineConfig {
     pub long_poll_timeout: Duration,
     /// How long a history long poll waits for a new event (the real server: about 20 s).
     pub history_long_poll_timeout: Duration,
+    /// A query sent to a queue that no worker polled within this window answers
+    /// FAILED_PRECONDITION a second before its deadline (the real server: 20 s).
+    pub query_poller_window: Duration,
 }
 
 impl Default for EngineConfig {
@@ -34,6 +37,7 @@ impl Default for EngineConfig {
             seed: 0x5eed_f00d,
             long_poll_timeout: Duration::from_secs(60),
             history_long_poll_timeout: Duration::from_secs(20),
+            query_poller_window: Duration::from_secs(20),
         }
     }
 }

@@ -344,6 +344,14 @@ fn cases() -> Vec<Case> {
             poll_empty_task_queue
         ),
         case!("Query: empty query type", query_empty_type),
+        case!(
+            "Query: cron workflow before its first task",
+            query_before_first_task
+        ),
+        case!(
+            "Query: closed before any task started",
+            query_closed_before_a_task
+        ),
         case!("RegisterNamespace: default", register_default_namespace),
         case!(
             "RegisterNamespace: default without retention",
@@ -741,6 +749,46 @@ async fn query_empty_type(ctx: Ctx) -> Result<Outcome> {
     });
     Ok(Outcome::of(
         ctx.client.clone().query_workflow(request).await,
+    ))
+}
+
+/// The deadline of the queries that no workflow task can answer (they answer at once).
+const NOT_READY_QUERY_DEADLINE: Duration = Duration::from_secs(3);
+
+fn query_request(ctx: &Ctx) -> Request<QueryWorkflowRequest> {
+    request_in(
+        &ctx.namespace,
+        QueryWorkflowRequest {
+            namespace: ctx.namespace.clone(),
+            execution: ctx.execution(""),
+            query: Some(WorkflowQuery {
+                query_type: "anything".to_owned(),
+                ..WorkflowQuery::default()
+            }),
+            ..QueryWorkflowRequest::default()
+        },
+        NOT_READY_QUERY_DEADLINE,
+    )
+}
+
+async fn query_before_first_task(ctx: Ctx) -> Result<Outcome> {
+    let mut start = ctx.start_request("first");
+    start.cron_schedule = "@yearly".to_owned();
+    ctx.client
+        .clone()
+        .start_workflow_execution(ctx.request(start))
+        .await
+        .context("setup: start a cron workflow")?;
+    let outcome = Outcome::of(ctx.client.clone().query_workflow(query_request(&ctx)).await);
+    ctx.terminate().await?;
+    Ok(outcome)
+}
+
+async fn query_closed_before_a_task(ctx: Ctx) -> Result<Outcome> {
+    ctx.start("first").await?;
+    ctx.terminate().await?;
+    Ok(Outcome::of(
+        ctx.client.clone().query_workflow(query_request(&ctx)).await,
     ))
 }
 

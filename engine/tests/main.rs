@@ -12,6 +12,7 @@ mod cron_and_retry;
 mod errors;
 mod protocol_edges;
 mod python_conformance;
+mod query_deadlines;
 mod scenarios;
 mod time_skipping;
 mod typescript_conformance;

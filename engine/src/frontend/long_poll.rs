@@ -51,6 +51,7 @@ impl Frontend {
                 if state.faults.is_crashed(identity) {
                     None
                 } else {
+                    state.matching.note_poll(&queue);
                     if let Some(response) = take(&mut state, &queue) {
                         return Ok(Some(response));
                     }

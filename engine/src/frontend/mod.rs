@@ -2,6 +2,7 @@
 //! (or per small family of RPCs); this file only routes. RPCs not listed here answer
 //! UNIMPLEMENTED.
 
+mod call_deadline;
 mod describe;
 mod get_history;
 pub(crate) mod health;
@@ -46,7 +47,13 @@ macro_rules! routes {
                 async fn $name(&self, request: Request<api::$request>) -> Result<Response<api::$response>, Status> {
                     self.shared.stall.wait().await;
                     let started = std::time::Instant::now();
-                    let answer = catch_panic(Frontend::$name(self, request.into_inner())).await;
+                    let timeout = request
+                        .metadata()
+                        .get("grpc-timeout")
+                        .and_then(|value| value.to_str().ok())
+                        .map(str::to_owned);
+                    let handler = catch_panic(Frontend::$name(self, request.into_inner()));
+                    let answer = call_deadline::within(timeout.as_deref(), handler).await;
                     log_request(stringify!($name), started, answer.as_ref().err());
                     answer.map(Response::new).map_err(Status::from)
                 }

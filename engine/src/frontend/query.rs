@@ -14,13 +14,35 @@ use temporalio_protos::temporal::api::workflowservice::v1::{
     RespondQueryTaskCompletedResponse,
 };
 
-use super::Frontend;
+use super::{Frontend, call_deadline};
 use crate::error::EngineError;
+use crate::matching::{QueueKey, QueueKind};
 use crate::state::QueryAnswer;
 use crate::token::{TaskKind, TaskToken};
+use crate::transitions::queries::QueryRoute;
 
-/// How long a query waits for a worker's answer (the SDK clients' own deadline is shorter).
-const QUERY_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long a query waits for a worker's answer when the client's deadline is later (the
+/// server's internal call timeout).
+const QUERY_TIMEOUT: Duration = Duration::from_secs(30);
+/// A query no worker can take answers this long before its deadline, as the server does
+/// (matching's `returnEmptyTaskTimeBudget`).
+const NO_POLLER_BUDGET: Duration = Duration::from_secs(1);
+
+/// The client's answer: the worker's result or its error, or a deadline that passed.
+fn answer_of(answer: Option<QueryAnswer>) -> Result<QueryWorkflowResponse, EngineError> {
+    match answer {
+        Some(QueryAnswer { result: Ok(result) }) => Ok(QueryWorkflowResponse {
+            query_result: result,
+            ..QueryWorkflowResponse::default()
+        }),
+        Some(QueryAnswer {
+            result: Err(message),
+        }) => Err(EngineError::QueryFailed(message)),
+        None => Err(EngineError::DeadlineExceeded(
+            "query timed out: no worker answered".to_string(),
+        )),
+    }
+}
 
 impl Frontend {
     pub(crate) async fn query_workflow(
@@ -34,35 +56,57 @@ impl Frontend {
                 EngineError::InvalidArgument("QueryType is not set on request.".to_string())
             })?;
         let execution = request.execution.unwrap_or_default();
-        let answer = {
+        let timeout =
+            call_deadline::remaining().map_or(QUERY_TIMEOUT, |left| left.min(QUERY_TIMEOUT));
+        let started = tokio::time::Instant::now();
+        let (key, id, queue, mut answer) = {
             let mut state = self.shared.lock();
             let key = state.resolve(
                 &request.namespace,
                 &execution.workflow_id,
                 &execution.run_id,
             )?;
+            let queue = QueueKey {
+                namespace: key.namespace.clone(),
+                name: state.execution(&key)?.task_queue.clone(),
+                kind: QueueKind::Workflow,
+            };
             let id = state.next_query_id();
-            state.route_query(&key, id, query)?;
+            let route = state.route_query(&key, id, query, timeout)?;
             let (sender, receiver) = tokio::sync::oneshot::channel();
             state.waiters.queries.insert(id, sender);
-            (key, id, receiver)
+            (
+                key,
+                id,
+                (route == QueryRoute::Direct).then_some(queue),
+                receiver,
+            )
         };
-        let (key, id, answer) = answer;
-        let answered = tokio::time::timeout(QUERY_TIMEOUT, answer).await;
-        if answered.is_err() {
-            self.shared.lock().forget_query(&key, id);
+        // A query sent to the queue learns a second before its deadline that no worker polled
+        // the queue lately: the worker may be down. Otherwise it waits on until the deadline
+        // (a buffered query waits for its workflow task, as on the server).
+        if let Some(queue) = &queue
+            && let Some(first_wait) = timeout.checked_sub(NO_POLLER_BUDGET)
+        {
+            if let Ok(answered) = tokio::time::timeout(first_wait, &mut answer).await {
+                return answer_of(answered.ok());
+            }
+            let window = self.shared.config.query_poller_window;
+            let mut state = self.shared.lock();
+            if !state.matching.polled_within(queue, window) {
+                state.forget_query(&key, id);
+                return Err(EngineError::FailedPrecondition(
+                    "no poller seen for task queue recently, worker may be down".to_string(),
+                ));
+            }
         }
-        match answered {
-            Ok(Ok(QueryAnswer { result: Ok(result) })) => Ok(QueryWorkflowResponse {
-                query_result: result,
-                ..QueryWorkflowResponse::default()
-            }),
-            Ok(Ok(QueryAnswer {
-                result: Err(message),
-            })) => Err(EngineError::QueryFailed(message)),
-            _ => Err(EngineError::DeadlineExceeded(
-                "query timed out: no worker answered".to_string(),
-            )),
+        let left = timeout.saturating_sub(started.elapsed());
+        match tokio::time::timeout(left, &mut answer).await {
+            Ok(answered) => answer_of(answered.ok()),
+            Err(_) => {
+                self.shared.lock().forget_query(&key, id);
+                answer_of(None)
+            }
         }
     }
 

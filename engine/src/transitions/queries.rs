@@ -14,7 +14,7 @@
 
 use std::collections::HashMap;
 
-use temporalio_protos::temporal::api::enums::v1::QueryResultType;
+use temporalio_protos::temporal::api::enums::v1::{EventType, QueryResultType};
 use temporalio_protos::temporal::api::query::v1::{WorkflowQuery, WorkflowQueryResult};
 
 use crate::error::EngineError;
@@ -26,6 +26,15 @@ use crate::state::{QueryAnswer, State};
 /// Queries that may wait on one run (the real server's `history.MaxBufferedQueryCount`).
 const MAX_BUFFERED_QUERIES: usize = 1;
 
+/// Where a query went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum QueryRoute {
+    /// To the run's normal queue, for any worker of it.
+    Direct,
+    /// Behind the pending workflow task, to ride on the next one.
+    Buffered,
+}
+
 impl State {
     /// Sends a query directly, or makes it wait for the run's next workflow task.
     pub(crate) fn route_query(
@@ -33,14 +42,35 @@ impl State {
         key: &ExecutionKey,
         id: i64,
         query: WorkflowQuery,
-    ) -> Result<(), EngineError> {
+        timeout: std::time::Duration,
+    ) -> Result<QueryRoute, EngineError> {
         let execution = self.execution(key)?;
+        // As the server: a run that closed before any workflow task completed cannot answer,
+        // and one whose first task waits (a cron or retry backoff) past the query's deadline
+        // does not try.
+        let completed_a_task = execution.previous_started_event_id > 0;
+        if !execution.is_running() && !completed_a_task {
+            return Err(EngineError::WorkflowNotReady(
+                "Workflow execution closed before WorkflowTaskStarted event".to_string(),
+            ));
+        }
+        let had_a_task = completed_a_task
+            || execution.workflow_task != WorkflowTask::Idle
+            || execution
+                .history
+                .iter()
+                .any(|event| event.event_type == EventType::WorkflowTaskScheduled as i32);
+        if !had_a_task && execution.execution_time > self.now() + timeout {
+            return Err(EngineError::WorkflowNotReady(
+                "Workflow task is not scheduled yet.".to_string(),
+            ));
+        }
         let settled = !execution.is_running()
             || (execution.previous_started_event_id > 0
                 && execution.workflow_task == WorkflowTask::Idle);
         if settled {
             self.query_directly(key, id, query);
-            return Ok(());
+            return Ok(QueryRoute::Direct);
         }
         if execution.queries.len() >= MAX_BUFFERED_QUERIES {
             return Err(EngineError::ResourceExhausted(
@@ -52,7 +82,7 @@ impl State {
             query,
             on_task: false,
         });
-        Ok(())
+        Ok(QueryRoute::Buffered)
     }
 
     /// A query task on the run's normal queue.
