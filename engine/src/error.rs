@@ -217,6 +217,8 @@ pub enum EngineError {
     ResourceExhausted(String),
     /// The operation is not supported in this form. The message is the real server's.
     PermissionDenied(String),
+    /// CreateSchedule with the id of a schedule that exists (created by another request).
+    ScheduleAlreadyRegistered(String),
     /// The workflow has no workflow task that could answer a query (yet). The message is the
     /// real server's.
     WorkflowNotReady(String),
@@ -260,6 +262,9 @@ impl std::fmt::Display for EngineError {
             EngineError::NamespaceAlreadyExists => {
                 write!(f, "[{code}] Namespace already exists.")
             }
+            EngineError::ScheduleAlreadyRegistered(schedule_id) => {
+                write!(f, "[{code}] schedule {schedule_id:?} is already registered")
+            }
             EngineError::WorkflowTaskFailedByServer(detail) => f.write_str(detail),
             EngineError::MultiOperation(_) => {
                 write!(f, "[{code}] Update-with-Start could not be executed.")
@@ -275,7 +280,9 @@ impl EngineError {
             EngineError::InvalidArgument(_) => ErrorCode::InvalidArgument,
             EngineError::NamespaceNotFound(_) => ErrorCode::NamespaceNotFound,
             EngineError::NotFound(_) => ErrorCode::NotFound,
-            EngineError::AlreadyStarted { .. } => ErrorCode::AlreadyStarted,
+            EngineError::AlreadyStarted { .. } | EngineError::ScheduleAlreadyRegistered(_) => {
+                ErrorCode::AlreadyStarted
+            }
             EngineError::NamespaceAlreadyExists => ErrorCode::NamespaceAlreadyExists,
             EngineError::FailedPrecondition(_) => ErrorCode::FailedPrecondition,
             EngineError::WorkflowTaskFailedByServer(_) => ErrorCode::WorkflowTaskFailedByServer,
@@ -350,6 +357,14 @@ impl EngineError {
                 )),
             ),
             EngineError::FailedPrecondition(_) => (Code::FailedPrecondition, None),
+            // The SDKs tell a duplicate schedule by this detail (Python: ScheduleAlreadyRunningError).
+            EngineError::ScheduleAlreadyRegistered(_) => (
+                Code::AlreadyExists,
+                Some(any(
+                    "temporal.api.errordetails.v1.WorkflowExecutionAlreadyStartedFailure",
+                    WorkflowExecutionAlreadyStartedFailure::default().encode_to_vec(),
+                )),
+            ),
             EngineError::WorkflowNotReady(_) => (
                 Code::FailedPrecondition,
                 Some(any(

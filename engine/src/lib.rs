@@ -24,6 +24,7 @@ mod execution;
 pub mod faults;
 mod matching;
 mod namespace;
+mod schedules;
 mod timers;
 
 // The composition of the owners behind the engine's one lock.

@@ -35,6 +35,8 @@ pub(crate) struct State {
     /// (namespace, workflow id) to the id of its latest run.
     pub(crate) current_runs: OrdMap<(String, String), String>,
     pub(crate) matching: Matching,
+    /// Schedules, by namespace and schedule id (`schedules/`).
+    pub(crate) schedules: OrdMap<crate::schedules::ScheduleKey, Arc<crate::schedules::Schedule>>,
     pub(crate) timers: TimerWheel,
     /// Task ids increase across the whole engine, as the real server's do per shard.
     next_task_id: i64,
@@ -96,6 +98,7 @@ pub(crate) struct Snapshot {
     executions: OrdMap<Arc<ExecutionKey>, Arc<Execution>>,
     current_runs: OrdMap<(String, String), String>,
     matching: Matching,
+    schedules: OrdMap<crate::schedules::ScheduleKey, Arc<crate::schedules::Schedule>>,
     timers: TimerWheel,
     next_task_id: i64,
     next_query_id: i64,
@@ -143,6 +146,7 @@ impl State {
             executions: OrdMap::new(),
             current_runs: OrdMap::new(),
             matching: Matching::default(),
+            schedules: OrdMap::new(),
             timers: TimerWheel::default(),
             next_task_id: 1_048_576,
             timer_wake,
@@ -164,6 +168,7 @@ impl State {
             executions,
             current_runs,
             matching,
+            schedules,
             timers,
             next_task_id,
             timer_wake: _,
@@ -180,6 +185,7 @@ impl State {
             executions: executions.clone(),
             current_runs: current_runs.clone(),
             matching: matching.clone(),
+            schedules: schedules.clone(),
             timers: timers.clone(),
             next_task_id: *next_task_id,
             next_query_id: *next_query_id,
@@ -198,6 +204,7 @@ impl State {
             executions,
             current_runs,
             matching,
+            schedules,
             timers,
             next_task_id,
             next_query_id,
@@ -210,6 +217,7 @@ impl State {
         self.executions = executions;
         self.current_runs = current_runs;
         self.matching = matching;
+        self.schedules = schedules;
         self.timers = timers;
         self.next_task_id = next_task_id;
         self.next_query_id = next_query_id;

@@ -37,6 +37,8 @@ pub(crate) enum TimerTarget {
     },
     /// The first workflow task of a run that starts after a backoff.
     FirstWorkflowTask { key: ExecutionKey },
+    /// A schedule's next pass: an action is due, or something it waits for happened.
+    Scheduler { key: crate::schedules::ScheduleKey },
     /// The workflow run timeout.
     WorkflowRunTimeout { key: ExecutionKey },
 }
@@ -122,7 +124,7 @@ impl TimerWheel {
         let gone: Vec<(u128, u64)> = self
             .entries
             .iter()
-            .filter(|(_, target)| target_key(target) == key)
+            .filter(|(_, target)| target_key(target) == Some(key))
             .map(|(deadline, _)| *deadline)
             .collect();
         for deadline in gone {
@@ -131,13 +133,15 @@ impl TimerWheel {
     }
 }
 
-fn target_key(target: &TimerTarget) -> &ExecutionKey {
+/// The run a target belongs to (a schedule's wakeup belongs to none).
+fn target_key(target: &TimerTarget) -> Option<&ExecutionKey> {
     match target {
         TimerTarget::UserTimer { key, .. }
         | TimerTarget::ActivityRetry { key, .. }
         | TimerTarget::ActivityTimeout { key, .. }
         | TimerTarget::WorkflowTaskTimeout { key, .. }
         | TimerTarget::FirstWorkflowTask { key }
-        | TimerTarget::WorkflowRunTimeout { key } => key,
+        | TimerTarget::WorkflowRunTimeout { key } => Some(key),
+        TimerTarget::Scheduler { .. } => None,
     }
 }

@@ -24,13 +24,18 @@ use temporalio_protos::temporal::api::enums::v1::{
     WorkflowTaskFailedCause,
 };
 use temporalio_protos::temporal::api::query::v1::WorkflowQuery;
+use temporalio_protos::temporal::api::schedule::v1::{
+    Schedule, ScheduleAction, ScheduleSpec, ScheduleState, schedule_action,
+};
 use temporalio_protos::temporal::api::taskqueue::v1::TaskQueue;
+use temporalio_protos::temporal::api::workflow::v1::NewWorkflowExecutionInfo;
 use temporalio_protos::temporal::api::workflowservice::v1::{
-    DescribeNamespaceRequest, DescribeWorkflowExecutionRequest, GetWorkflowExecutionHistoryRequest,
-    PollWorkflowTaskQueueRequest, QueryWorkflowRequest, RegisterNamespaceRequest,
-    RespondActivityTaskCompletedRequest, RespondWorkflowTaskCompletedRequest,
-    RespondWorkflowTaskFailedRequest, SignalWorkflowExecutionRequest,
-    StartWorkflowExecutionRequest, StartWorkflowExecutionResponse,
+    CreateScheduleRequest, DeleteScheduleRequest, DescribeNamespaceRequest,
+    DescribeScheduleRequest, DescribeWorkflowExecutionRequest, GetWorkflowExecutionHistoryRequest,
+    PatchScheduleRequest, PollWorkflowTaskQueueRequest, QueryWorkflowRequest,
+    RegisterNamespaceRequest, RespondActivityTaskCompletedRequest,
+    RespondWorkflowTaskCompletedRequest, RespondWorkflowTaskFailedRequest,
+    SignalWorkflowExecutionRequest, StartWorkflowExecutionRequest, StartWorkflowExecutionResponse,
     TerminateWorkflowExecutionRequest,
 };
 use tonic::{Code, Request, Response, Status};
@@ -344,6 +349,16 @@ fn cases() -> Vec<Case> {
             poll_empty_task_queue
         ),
         case!("Query: empty query type", query_empty_type),
+        case!(
+            "CreateSchedule: id already registered",
+            create_schedule_twice
+        ),
+        case!(
+            "CreateSchedule: malformed cron_string",
+            create_schedule_bad_cron
+        ),
+        case!("DescribeSchedule: unknown id", describe_unknown_schedule),
+        case!("PatchSchedule: no patch", patch_schedule_without_patch),
         case!(
             "Query: cron workflow before its first task",
             query_before_first_task
@@ -789,6 +804,102 @@ async fn query_closed_before_a_task(ctx: Ctx) -> Result<Outcome> {
     ctx.terminate().await?;
     Ok(Outcome::of(
         ctx.client.clone().query_workflow(query_request(&ctx)).await,
+    ))
+}
+
+fn schedule_request(ctx: &Ctx, request_id: &str, cron: &str) -> CreateScheduleRequest {
+    CreateScheduleRequest {
+        namespace: ctx.namespace.clone(),
+        schedule_id: ctx.id.clone(),
+        schedule: Some(Schedule {
+            spec: Some(ScheduleSpec {
+                cron_string: vec![cron.to_owned()],
+                ..ScheduleSpec::default()
+            }),
+            action: Some(ScheduleAction {
+                action: Some(schedule_action::Action::StartWorkflow(
+                    NewWorkflowExecutionInfo {
+                        workflow_id: ctx.id.clone(),
+                        workflow_type: Some(WorkflowType {
+                            name: WORKFLOW_TYPE.to_owned(),
+                        }),
+                        task_queue: Some(TaskQueue {
+                            name: ctx.id.clone(),
+                            kind: TaskQueueKind::Normal as i32,
+                            ..TaskQueue::default()
+                        }),
+                        ..NewWorkflowExecutionInfo::default()
+                    },
+                )),
+            }),
+            // Paused, so that it starts nothing while the table runs.
+            state: Some(ScheduleState {
+                paused: true,
+                ..ScheduleState::default()
+            }),
+            ..Schedule::default()
+        }),
+        request_id: format!("{}-{request_id}", ctx.id),
+        ..CreateScheduleRequest::default()
+    }
+}
+
+async fn create_schedule_twice(ctx: Ctx) -> Result<Outcome> {
+    ctx.client
+        .clone()
+        .create_schedule(ctx.request(schedule_request(&ctx, "first", "@yearly")))
+        .await
+        .context("setup: create the schedule")?;
+    let outcome = Outcome::of(
+        ctx.client
+            .clone()
+            .create_schedule(ctx.request(schedule_request(&ctx, "second", "@yearly")))
+            .await,
+    );
+    ctx.client
+        .clone()
+        .delete_schedule(ctx.request(DeleteScheduleRequest {
+            namespace: ctx.namespace.clone(),
+            schedule_id: ctx.id.clone(),
+            ..DeleteScheduleRequest::default()
+        }))
+        .await
+        .context("cleanup: delete the schedule")?;
+    Ok(outcome)
+}
+
+async fn create_schedule_bad_cron(ctx: Ctx) -> Result<Outcome> {
+    Ok(Outcome::of(
+        ctx.client
+            .clone()
+            .create_schedule(ctx.request(schedule_request(&ctx, "first", "61 * * * *")))
+            .await,
+    ))
+}
+
+async fn describe_unknown_schedule(ctx: Ctx) -> Result<Outcome> {
+    Ok(Outcome::of(
+        ctx.client
+            .clone()
+            .describe_schedule(ctx.request(DescribeScheduleRequest {
+                namespace: ctx.namespace.clone(),
+                schedule_id: ctx.id.clone(),
+            }))
+            .await,
+    ))
+}
+
+async fn patch_schedule_without_patch(ctx: Ctx) -> Result<Outcome> {
+    Ok(Outcome::of(
+        ctx.client
+            .clone()
+            .patch_schedule(ctx.request(PatchScheduleRequest {
+                namespace: ctx.namespace.clone(),
+                schedule_id: ctx.id.clone(),
+                patch: None,
+                ..PatchScheduleRequest::default()
+            }))
+            .await,
     ))
 }
 

@@ -40,12 +40,12 @@ const REQUIRED_SCENARIOS: &[&str] = &[
 const RUNNER_TIMEOUT: Duration = Duration::from_secs(180);
 const SCENARIO_TIMEOUT_S: u32 = 20;
 
-fn workspace_root() -> Result<PathBuf> {
+pub(crate) fn workspace_root() -> Result<PathBuf> {
     find_workspace_root(Path::new(env!("CARGO_MANIFEST_DIR")))
         .context("no workspace Cargo.toml above the engine crate")
 }
 
-fn python() -> Result<PathBuf> {
+pub(crate) fn python() -> Result<PathBuf> {
     let path = match std::env::var_os(PYTHON_ENV) {
         Some(path) => PathBuf::from(path),
         None => workspace_root()?.join(".venv/bin/python"),

@@ -234,7 +234,17 @@ class PyCron:
         return f"{label} run {count}"
 
 
+@workflow.defn(name="py_scheduled")
+class PyScheduled:
+    """What `run_schedules.py`'s schedule starts: returns at once."""
+
+    @workflow.run
+    async def run(self, label: str) -> str:
+        return f"{label}: done"
+
+
 WORKFLOWS = [
+    PyScheduled,
     PyHello,
     PySignalsQuery,
     PyTimerRetry,

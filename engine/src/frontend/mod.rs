@@ -15,6 +15,7 @@ mod poll_workflow_task;
 mod query;
 mod respond_activity_task;
 mod respond_workflow_task;
+mod schedules;
 mod signal;
 mod signal_with_start;
 mod start_workflow;
@@ -111,6 +112,13 @@ fn log_request(rpc: &'static str, started: std::time::Instant, error: Option<&En
 }
 
 routes! {
+    create_schedule(CreateScheduleRequest) -> CreateScheduleResponse;
+    describe_schedule(DescribeScheduleRequest) -> DescribeScheduleResponse;
+    update_schedule(UpdateScheduleRequest) -> UpdateScheduleResponse;
+    patch_schedule(PatchScheduleRequest) -> PatchScheduleResponse;
+    delete_schedule(DeleteScheduleRequest) -> DeleteScheduleResponse;
+    list_schedules(ListSchedulesRequest) -> ListSchedulesResponse;
+    list_schedule_matching_times(ListScheduleMatchingTimesRequest) -> ListScheduleMatchingTimesResponse;
     get_system_info(GetSystemInfoRequest) -> GetSystemInfoResponse;
     describe_namespace(DescribeNamespaceRequest) -> DescribeNamespaceResponse;
     list_namespaces(ListNamespacesRequest) -> ListNamespacesResponse;

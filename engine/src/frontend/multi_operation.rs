@@ -15,7 +15,7 @@ use temporalio_protos::temporal::api::workflowservice::v1::{
 };
 
 use super::Frontend;
-use super::start_workflow;
+
 use super::update::{check_update_request, update_ref};
 use crate::error::EngineError;
 use crate::ids::ExecutionKey;
@@ -74,10 +74,13 @@ impl Frontend {
                     (key, response)
                 }
                 None => {
-                    let response =
-                        start_workflow::start(&mut state, start.clone()).map_err(|error| {
-                            EngineError::MultiOperation(vec![Some(Box::new(error)), None])
-                        })?;
+                    let response = crate::transitions::start_request::start_workflow(
+                        &mut state,
+                        start.clone(),
+                    )
+                    .map_err(|error| {
+                        EngineError::MultiOperation(vec![Some(Box::new(error)), None])
+                    })?;
                     let key = ExecutionKey {
                         namespace: namespace.clone(),
                         workflow_id: start.workflow_id.clone(),
@@ -148,7 +151,7 @@ fn check_start(
         return invalid("Operation namespace did not match request's namespace.");
     }
     start.namespace = namespace.to_string();
-    start_workflow::validate(start)?;
+    crate::transitions::start_request::validate(start)?;
     if !start.cron_schedule.is_empty() {
         return invalid("CronSchedule is not allowed.");
     }

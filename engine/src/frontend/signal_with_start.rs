@@ -9,11 +9,11 @@ use temporalio_protos::temporal::api::workflowservice::v1::{
 };
 
 use super::Frontend;
-use super::start_workflow::{check_reuse, validate};
 use crate::error::EngineError;
 use crate::execution::BufferedEvent;
 use crate::ids::ExecutionKey;
 use crate::transitions::start::RunOrigin;
+use crate::transitions::start_request::{check_reuse, validate};
 
 impl Frontend {
     pub(crate) async fn signal_with_start_workflow_execution(

@@ -26,6 +26,9 @@ impl State {
             return;
         }
         let child_close = crate::execution::children::child_close_of(status, &close_event);
+        // A run that nothing follows may end a chain a schedule started.
+        let schedule_close =
+            (child_close.is_some() && !self.schedules.is_empty()).then(|| close_event.clone());
         self.write(key, close_event);
         if let Some(execution) = self.executions.get_mut(key).map(std::sync::Arc::make_mut) {
             execution.status = status;
@@ -50,6 +53,9 @@ impl State {
         self.apply_parent_close_policies(key);
         if let Some(how) = child_close {
             self.report_child_close(key, how);
+        }
+        if let Some(close_event) = schedule_close {
+            self.scheduled_run_closed(key, status, &close_event);
         }
     }
 

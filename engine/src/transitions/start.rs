@@ -139,7 +139,12 @@ impl State {
                 link.last_completion_result.clone(),
                 link.continued_failure.clone(),
             ),
-            _ => (1, None, None),
+            // A schedule's start hands on its last run's result or failure.
+            _ => (
+                1,
+                request.last_completion_result.clone(),
+                request.continued_failure.clone(),
+            ),
         };
         let parent_namespace = parent
             .as_ref()

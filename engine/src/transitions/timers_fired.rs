@@ -110,6 +110,7 @@ impl State {
             } => self.time_out_workflow_task(&key, scheduled_event_id, attempt, kind),
             TimerTarget::WorkflowRunTimeout { key } => self.time_out_run(&key),
             TimerTarget::FirstWorkflowTask { key } => self.schedule_workflow_task(&key, 1),
+            TimerTarget::Scheduler { key } => self.run_scheduler(&key),
         }
     }
 
