@@ -388,3 +388,101 @@ fn a_bad_log_level_is_refused_with_exit_2() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("--log-level"), "names the flag: {stderr}");
 }
+
+/// The `temporal schedule` commands against `wfkit serve`: create (a cron string), describe
+/// (the cron string echoed as a structured calendar), list, trigger, backfill, toggle and
+/// delete, each seen in what describe says next. No worker: the started workflows just wait.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_temporal_cli_manages_schedules_on_wfkit_serve() {
+    let served = serve();
+    let address = served.address.clone();
+    let id = ["--schedule-id", "cli-s"];
+    let describe = |address: &str| -> serde_json::Value {
+        let out = temporal(
+            address,
+            &[&["schedule", "describe", "-o", "json"][..], &id[..]].concat(),
+        );
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
+    };
+    let actions = |described: &serde_json::Value| -> i64 {
+        let count = &described["info"]["actionCount"];
+        count
+            .as_i64()
+            .or_else(|| count.as_str().and_then(|text| text.parse().ok()))
+            .unwrap_or(0)
+    };
+    temporal(
+        &address,
+        &[
+            &[
+                "schedule",
+                "create",
+                "--cron",
+                "0 12 * * *",
+                "--workflow-id",
+                "cli-s-wf",
+            ][..],
+            &["--task-queue", "cli-s", "--type", "Anything"][..],
+            &id[..],
+        ]
+        .concat(),
+    );
+    let described = describe(&address);
+    let spec = &described["schedule"]["spec"];
+    assert!(
+        spec["cronString"].is_null() && spec["structuredCalendar"][0]["hour"][0]["start"] == 12,
+        "the cron string comes back as a structured calendar: {described}"
+    );
+    assert_eq!(actions(&described), 0, "{described}");
+    let listed = temporal(&address, &["schedule", "list"]);
+    assert!(listed.contains("cli-s"), "{listed}");
+
+    temporal(&address, &[&["schedule", "trigger"][..], &id[..]].concat());
+    temporal(
+        &address,
+        &[
+            &["schedule", "backfill", "--overlap-policy", "AllowAll"][..],
+            &[
+                "--start-time",
+                "2026-01-01T00:00:00Z",
+                "--end-time",
+                "2026-01-03T23:59:59Z",
+            ][..],
+            &id[..],
+        ]
+        .concat(),
+    );
+    let described = describe(&address);
+    // One trigger, and the 12:00 of three days.
+    assert_eq!(actions(&described), 4, "{described}");
+    let recent = described["info"]["recentActions"].to_string();
+    assert!(
+        recent.contains("cli-s-wf-2026-01-02T12:00:00Z"),
+        "a backfilled workflow is named by its time: {recent}"
+    );
+
+    temporal(
+        &address,
+        &[
+            &["schedule", "toggle", "--pause", "--reason", "from the CLI"][..],
+            &id[..],
+        ]
+        .concat(),
+    );
+    let described = describe(&address);
+    assert_eq!(
+        described["schedule"]["state"]["paused"], true,
+        "{described}"
+    );
+    assert_eq!(
+        described["schedule"]["state"]["notes"], "from the CLI",
+        "{described}"
+    );
+
+    temporal(&address, &[&["schedule", "delete"][..], &id[..]].concat());
+    let (ok, out) = temporal_may_fail(&address, &[&["schedule", "describe"][..], &id[..]].concat());
+    assert!(
+        !ok && out.contains("not found"),
+        "a deleted schedule is gone: {out}"
+    );
+}
