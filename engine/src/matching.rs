@@ -85,16 +85,35 @@ pub(crate) struct QueryTask {
     pub(crate) query: temporalio_protos::temporal::api::query::v1::WorkflowQuery,
 }
 
-/// All task queues.
+/// All task queues. Keys and queues behind `Arc`s: the first change after a snapshot copies the
+/// map's node (up to 64 entries), and copying an entry should be two counters, not two strings
+/// and a queue (a poll changes its queue, so this happens on nearly every request).
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Matching {
-    queues: imbl::OrdMap<QueueKey, Queue>,
+    queues: imbl::OrdMap<Arc<QueueKey>, Arc<Queue>>,
 }
 
 impl Matching {
+    /// The queue, created empty if new, to change (copied first if a snapshot shares it).
+    fn queue_mut(&mut self, queue: &QueueKey) -> &mut Queue {
+        if !self.queues.contains_key(queue) {
+            self.queues.insert(Arc::new(queue.clone()), Arc::default());
+        }
+        Arc::make_mut(
+            self.queues
+                .get_mut(queue)
+                .expect("the queue is in the map: inserted above if it was not"),
+        )
+    }
+
+    /// An existing queue, to change (copied first if a snapshot shares it).
+    fn existing_mut(&mut self, queue: &QueueKey) -> Option<&mut Queue> {
+        self.queues.get_mut(queue).map(Arc::make_mut)
+    }
+
     /// Queues a task and wakes one poller.
     pub(crate) fn push(&mut self, queue: QueueKey, task: TaskRef) {
-        let entry = self.queues.entry(queue).or_default();
+        let entry = self.queue_mut(&queue);
         if entry.tasks.len() >= MAX_QUEUED_TASKS {
             // The oldest task stays; the newest is dropped and will be recovered by its
             // schedule-to-start timeout. A limit that never triggers in tests, but bounds memory.
@@ -106,7 +125,7 @@ impl Matching {
 
     /// Queues a query task and wakes one poller.
     pub(crate) fn push_query(&mut self, queue: QueueKey, task: QueryTask) {
-        let entry = self.queues.entry(queue).or_default();
+        let entry = self.queue_mut(&queue);
         entry.queries.push_back(task);
         entry.notify.notify_one();
     }
@@ -120,7 +139,7 @@ impl Matching {
             temporalio_protos::temporal::api::workflowservice::v1::PollWorkflowTaskQueueResponse,
         >,
     ) {
-        let entry = self.queues.entry(queue).or_default();
+        let entry = self.queue_mut(&queue);
         entry.canned.push_back((id, response));
         entry.notify.notify_one();
     }
@@ -133,25 +152,24 @@ impl Matching {
         i64,
         Box<temporalio_protos::temporal::api::workflowservice::v1::PollWorkflowTaskQueueResponse>,
     )> {
-        self.queues.get_mut(queue)?.canned.pop_front()
+        self.existing_mut(queue)?.canned.pop_front()
     }
 
     /// Drops a canned task nobody took in time.
     pub(crate) fn remove_canned(&mut self, queue: &QueueKey, id: i64) {
-        if let Some(entry) = self.queues.get_mut(queue) {
+        if let Some(entry) = self.existing_mut(queue) {
             entry.canned.retain(|(canned, _)| *canned != id);
         }
     }
 
     /// Takes the oldest query task of a queue.
     pub(crate) fn pop_query(&mut self, queue: &QueueKey) -> Option<QueryTask> {
-        self.queues.get_mut(queue)?.queries.pop_front()
+        self.existing_mut(queue)?.queries.pop_front()
     }
 
     /// Takes the oldest task of a queue.
     pub(crate) fn pop(&mut self, queue: &QueueKey) -> Option<TaskRef> {
-        self.queues
-            .get_mut(queue)?
+        self.existing_mut(queue)?
             .tasks
             .pop_front()
             .map(Arc::unwrap_or_clone)
@@ -167,7 +185,7 @@ impl Matching {
     /// The notifier pollers of this queue wait on.
     /// A worker polls `queue` now.
     pub(crate) fn note_poll(&mut self, queue: &QueueKey) {
-        self.queues.entry(queue.clone()).or_default().last_polled = Some(std::time::Instant::now());
+        self.queue_mut(queue).last_polled = Some(std::time::Instant::now());
     }
 
     /// Whether a worker polled `queue` within `window`.
@@ -179,12 +197,15 @@ impl Matching {
     }
 
     pub(crate) fn notifier(&mut self, queue: &QueueKey) -> Arc<Notify> {
-        self.queues.entry(queue.clone()).or_default().notify.clone()
+        if let Some(entry) = self.queues.get(queue) {
+            return entry.notify.clone();
+        }
+        self.queue_mut(queue).notify.clone()
     }
 
     /// Removes every reference to a task (it was started elsewhere, timed out or moved).
     pub(crate) fn remove(&mut self, queue: &QueueKey, key: &ExecutionKey, scheduled_event_id: i64) {
-        if let Some(entry) = self.queues.get_mut(queue) {
+        if let Some(entry) = self.existing_mut(queue) {
             entry.tasks.retain(|task| {
                 !(task.key == *key && task.scheduled_event_id == scheduled_event_id)
             });

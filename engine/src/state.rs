@@ -33,7 +33,7 @@ pub(crate) struct State {
     /// after a snapshot, and copying an `Arc` is a counter, not a run.
     pub(crate) executions: OrdMap<Arc<ExecutionKey>, Arc<Execution>>,
     /// (namespace, workflow id) to the id of its latest run.
-    pub(crate) current_runs: OrdMap<(String, String), String>,
+    pub(crate) current_runs: CurrentRuns,
     pub(crate) matching: Matching,
     /// Schedules, by namespace and schedule id (`schedules/`).
     pub(crate) schedules: OrdMap<crate::schedules::ScheduleKey, Arc<crate::schedules::Schedule>>,
@@ -96,7 +96,7 @@ pub(crate) struct Snapshot {
     ids: IdGenerator,
     namespaces: OrdMap<String, NamespaceRecord>,
     executions: OrdMap<Arc<ExecutionKey>, Arc<Execution>>,
-    current_runs: OrdMap<(String, String), String>,
+    current_runs: CurrentRuns,
     matching: Matching,
     schedules: OrdMap<crate::schedules::ScheduleKey, Arc<crate::schedules::Schedule>>,
     timers: TimerWheel,
@@ -144,7 +144,7 @@ impl State {
             ids,
             namespaces,
             executions: OrdMap::new(),
-            current_runs: OrdMap::new(),
+            current_runs: CurrentRuns::default(),
             matching: Matching::default(),
             schedules: OrdMap::new(),
             timers: TimerWheel::default(),
@@ -305,6 +305,24 @@ impl State {
             .get_mut(key)
             .map(std::sync::Arc::make_mut)
             .ok_or_else(|| not_found(&key.workflow_id, &key.run_id))
+    }
+}
+
+/// (namespace, workflow id) to the id of its latest run. Entries behind `Arc`s, as the runs are:
+/// the first insert after a snapshot copies the map's node (up to 64 entries), and copying an
+/// entry should be two counters, not three strings.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CurrentRuns(OrdMap<Arc<(String, String)>, Arc<String>>);
+
+impl CurrentRuns {
+    /// The latest run id of (namespace, workflow id).
+    pub(crate) fn get(&self, id: &(String, String)) -> Option<&String> {
+        self.0.get(id).map(|run_id| &**run_id)
+    }
+
+    /// Makes `run_id` the latest run of (namespace, workflow id).
+    pub(crate) fn insert(&mut self, id: (String, String), run_id: String) {
+        self.0.insert(Arc::new(id), Arc::new(run_id));
     }
 }
 
