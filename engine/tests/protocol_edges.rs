@@ -58,10 +58,13 @@ use wfkit_engine::{EngineConfig, TestEngine, TimeMode};
 use wfkit_history::event::{event_type, type_name};
 use wfkit_history::{History, HistoryEvent, diff, normalize};
 
+#[path = "protocol_edges/activities_by_id.rs"]
+mod activities_by_id;
 #[path = "protocol_edges/queries.rs"]
 mod queries;
 #[path = "protocol_edges/updates.rs"]
 mod updates;
+use activities_by_id::{activity_completed_by_id, activity_completed_by_id_before_start};
 use queries::query_after_signal;
 use updates::{
     update_during_continue_as_new, update_during_running_task, update_redelivered_after_timeout,
@@ -1275,6 +1278,8 @@ fn cases() -> Vec<Case> {
         case!(update_rejected_leaves_no_events),
         case!(update_during_running_task),
         case!(query_after_signal),
+        case!(activity_completed_by_id),
+        case!(activity_completed_by_id_before_start),
         case!(update_with_start),
         case!(update_during_continue_as_new),
         case!(update_unfinished_at_completion),

@@ -1,4 +1,5 @@
-//! RespondActivityTaskCompleted/Failed/Canceled and RecordActivityTaskHeartbeat, by token.
+//! RespondActivityTaskCompleted/Failed/Canceled and RecordActivityTaskHeartbeat, by token (the
+//! same by workflow and activity id: `respond_activity_by_id.rs`).
 
 use temporalio_protos::temporal::api::workflowservice::v1::{
     RecordActivityTaskHeartbeatRequest, RecordActivityTaskHeartbeatResponse,
@@ -79,46 +80,56 @@ impl Frontend {
         request: RecordActivityTaskHeartbeatRequest,
     ) -> Result<RecordActivityTaskHeartbeatResponse, EngineError> {
         let mut state = self.shared.lock();
-        let (key, scheduled_event_id, attempt) = running_attempt(&state, &request.task_token)?;
-        if state.activity_attempt_lost(&key, scheduled_event_id, attempt) {
-            return Err(activity_not_found());
-        }
-        let now = state.now();
-        let Some(activity) = state
-            .executions
-            .get_mut(&key)
-            .map(std::sync::Arc::make_mut)
-            .and_then(|e| e.activities.get_mut(&scheduled_event_id))
-        else {
-            return Err(activity_not_found());
-        };
-        if request.details.is_some() {
-            activity.heartbeat_details = request.details;
-        }
-        activity.last_heartbeat_time = Some(now);
-        let cancel_requested = activity.cancel_requested_event_id.is_some();
-        let (attempt, heartbeat) = (activity.attempt, activity.heartbeat);
-        if let Some(timeout) = heartbeat {
-            state.timers.add(
-                now + timeout,
-                TimerTarget::ActivityTimeout {
-                    key,
-                    scheduled_event_id,
-                    attempt,
-                    kind: ActivityTimeoutKind::Heartbeat,
-                },
-            );
-            state.timer_wake.notify_one();
-        }
-        Ok(RecordActivityTaskHeartbeatResponse {
-            cancel_requested,
-            ..RecordActivityTaskHeartbeatResponse::default()
-        })
+        let attempt = running_attempt(&state, &request.task_token)?;
+        heartbeat(&mut state, attempt, request.details)
     }
 }
 
+/// Records a heartbeat of a running attempt (its details, and the heartbeat timeout re-armed);
+/// tells the worker whether the activity was asked to cancel.
+pub(super) fn heartbeat(
+    state: &mut State,
+    (key, scheduled_event_id, attempt): (ExecutionKey, i64, i32),
+    details: Option<temporalio_protos::temporal::api::common::v1::Payloads>,
+) -> Result<RecordActivityTaskHeartbeatResponse, EngineError> {
+    if state.activity_attempt_lost(&key, scheduled_event_id, attempt) {
+        return Err(activity_not_found());
+    }
+    let now = state.now();
+    let Some(activity) = state
+        .executions
+        .get_mut(&key)
+        .map(std::sync::Arc::make_mut)
+        .and_then(|e| e.activities.get_mut(&scheduled_event_id))
+    else {
+        return Err(activity_not_found());
+    };
+    if details.is_some() {
+        activity.heartbeat_details = details;
+    }
+    activity.last_heartbeat_time = Some(now);
+    let cancel_requested = activity.cancel_requested_event_id.is_some();
+    let (attempt, heartbeat) = (activity.attempt, activity.heartbeat);
+    if let Some(timeout) = heartbeat {
+        state.timers.add(
+            now + timeout,
+            TimerTarget::ActivityTimeout {
+                key,
+                scheduled_event_id,
+                attempt,
+                kind: ActivityTimeoutKind::Heartbeat,
+            },
+        );
+        state.timer_wake.notify_one();
+    }
+    Ok(RecordActivityTaskHeartbeatResponse {
+        cancel_requested,
+        ..RecordActivityTaskHeartbeatResponse::default()
+    })
+}
+
 /// Applies a worker's answer to an attempt, unless a fault decided otherwise.
-fn answer(
+pub(super) fn answer(
     state: &mut State,
     (key, scheduled_event_id, attempt): &(ExecutionKey, i64, i32),
     outcome: AttemptOutcome,
@@ -172,6 +183,6 @@ fn running_attempt(
     }
 }
 
-fn activity_not_found() -> EngineError {
+pub(super) fn activity_not_found() -> EngineError {
     EngineError::NotFound("activity task not found".to_string())
 }
