@@ -33,7 +33,7 @@ use temporalio_protos::temporal::api::workflowservice::v1::{
     CreateScheduleRequest, DeleteScheduleRequest, DescribeNamespaceRequest,
     DescribeScheduleRequest, DescribeWorkflowExecutionRequest, GetWorkflowExecutionHistoryRequest,
     PatchScheduleRequest, PollWorkflowTaskQueueRequest, QueryWorkflowRequest,
-    RegisterNamespaceRequest, RespondActivityTaskCompletedRequest,
+    RegisterNamespaceRequest, ResetStickyTaskQueueRequest, RespondActivityTaskCompletedRequest,
     RespondWorkflowTaskCompletedRequest, RespondWorkflowTaskFailedRequest,
     SignalWorkflowExecutionRequest, StartWorkflowExecutionRequest, StartWorkflowExecutionResponse,
     TerminateWorkflowExecutionRequest,
@@ -359,6 +359,18 @@ fn cases() -> Vec<Case> {
         ),
         case!("DescribeSchedule: unknown id", describe_unknown_schedule),
         case!("PatchSchedule: no patch", patch_schedule_without_patch),
+        case!(
+            "ResetStickyTaskQueue: a running workflow",
+            reset_sticky_running
+        ),
+        case!(
+            "ResetStickyTaskQueue: no workflow id",
+            reset_sticky_no_workflow_id
+        ),
+        case!(
+            "ResetStickyTaskQueue: unknown workflow",
+            reset_sticky_unknown
+        ),
         case!(
             "Query: cron workflow before its first task",
             query_before_first_task
@@ -899,6 +911,44 @@ async fn patch_schedule_without_patch(ctx: Ctx) -> Result<Outcome> {
                 patch: None,
                 ..PatchScheduleRequest::default()
             }))
+            .await,
+    ))
+}
+
+fn reset_sticky(ctx: &Ctx, workflow_id: &str) -> Request<ResetStickyTaskQueueRequest> {
+    ctx.request(ResetStickyTaskQueueRequest {
+        namespace: ctx.namespace.clone(),
+        execution: Some(WorkflowExecution {
+            workflow_id: workflow_id.to_owned(),
+            run_id: String::new(),
+        }),
+    })
+}
+
+async fn reset_sticky_running(ctx: Ctx) -> Result<Outcome> {
+    ctx.start("first").await?;
+    Ok(Outcome::of(
+        ctx.client
+            .clone()
+            .reset_sticky_task_queue(reset_sticky(&ctx, &ctx.id))
+            .await,
+    ))
+}
+
+async fn reset_sticky_no_workflow_id(ctx: Ctx) -> Result<Outcome> {
+    Ok(Outcome::of(
+        ctx.client
+            .clone()
+            .reset_sticky_task_queue(reset_sticky(&ctx, ""))
+            .await,
+    ))
+}
+
+async fn reset_sticky_unknown(ctx: Ctx) -> Result<Outcome> {
+    Ok(Outcome::of(
+        ctx.client
+            .clone()
+            .reset_sticky_task_queue(reset_sticky(&ctx, "no-such-workflow"))
             .await,
     ))
 }

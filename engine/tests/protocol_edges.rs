@@ -1006,6 +1006,28 @@ async fn activity_schedule_to_start_timeout(ctx: Ctx) -> Result<History> {
     ctx.history(&run_id).await
 }
 
+/// 7b. Schedule-to-start and schedule-to-close both 1 s, on a queue nobody polls: they fall due
+///     together, and the server records the schedule-to-start timeout.
+async fn activity_timeouts_due_together(ctx: Ctx) -> Result<History> {
+    let command = schedule_activity(&ctx, "unpolled-both", |attributes| {
+        attributes.schedule_to_start_timeout = seconds(1);
+        attributes.schedule_to_close_timeout = seconds(1);
+        attributes.start_to_close_timeout = seconds(1);
+    });
+    let run_id = ctx.start_with_commands(|_| {}, vec![command]).await?;
+    let next = ctx.poll_workflow_task("after both timeouts").await?;
+    let timed_out = ctx.check_contains(
+        "after both timeouts",
+        &next,
+        EventType::ActivityTaskTimedOut,
+    );
+    let timeout_type = timed_out.as_ref().and_then(timeout_type_of);
+    ctx.fact("the timeout recorded", format!("{timeout_type:?}"));
+    ctx.complete(next.task_token, vec![complete_workflow("done")])
+        .await?;
+    ctx.history(&run_id).await
+}
+
 /// 8. A 2 s run timeout; the first task completes with no commands and the run times out.
 async fn run_timeout(ctx: Ctx) -> Result<History> {
     let run_id = ctx
@@ -1269,6 +1291,7 @@ fn cases() -> Vec<Case> {
         case!(activity_retries),
         case!(activity_heartbeat_timeout),
         case!(activity_schedule_to_start_timeout),
+        case!(activity_timeouts_due_together),
         case!(run_timeout),
         case!(query_closed_workflow),
         case!(cancel_request),

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 from datetime import datetime, timedelta, timezone
 from typing import Any, Awaitable, Callable, Sequence
@@ -191,4 +192,10 @@ def main(argv: Sequence[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    exit_code = main(sys.argv[1:])
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Everything is printed and the worker is shut down; the SDK's native runtime threads can
+    # still be winding down, and interpreter finalisation then aborts in them
+    # (PyGILState_Release, seen on a loaded machine). Leave without finalising.
+    os._exit(exit_code)

@@ -58,6 +58,44 @@ impl Frontend {
         Ok(Default::default())
     }
 
+    /// ResetStickyTaskQueue: the run forgets its sticky queue (a task waiting there moves to
+    /// the normal queue), so its next task goes to any worker.
+    pub(crate) async fn reset_sticky_task_queue(
+        &self,
+        request: temporalio_protos::temporal::api::workflowservice::v1::ResetStickyTaskQueueRequest,
+    ) -> Result<
+        temporalio_protos::temporal::api::workflowservice::v1::ResetStickyTaskQueueResponse,
+        EngineError,
+    > {
+        let Some(execution) = request.execution else {
+            return Err(EngineError::InvalidArgument(
+                "Execution is not set on request.".to_string(),
+            ));
+        };
+        if execution.workflow_id.is_empty() {
+            return Err(EngineError::InvalidArgument(
+                "WorkflowId is not set on request.".to_string(),
+            ));
+        }
+        let mut state = self.shared.lock();
+        state.namespace(&request.namespace)?;
+        let key = state.resolve(
+            &request.namespace,
+            &execution.workflow_id,
+            &execution.run_id,
+        )?;
+        if !state.execution(&key)?.is_running() {
+            return Err(EngineError::NotFound(
+                "workflow execution already completed".to_string(),
+            ));
+        }
+        state.unstick_scheduled_task(&key);
+        if let Some(run) = state.executions.get_mut(&key).map(std::sync::Arc::make_mut) {
+            run.sticky = None;
+        }
+        Ok(Default::default())
+    }
+
     pub(crate) async fn get_system_info(
         &self,
         _request: GetSystemInfoRequest,
@@ -68,7 +106,7 @@ impl Frontend {
                 signal_and_query_header: true,
                 internal_error_differentiation: true,
                 activity_failure_include_heartbeat: true,
-                supports_schedules: false,
+                supports_schedules: true,
                 encoded_failure_attributes: true,
                 // The dev server says true; the Rust worker then stamps its build id on tasks.
                 build_id_based_versioning: true,
@@ -154,7 +192,7 @@ fn describe(record: &NamespaceRecord) -> DescribeNamespaceResponse {
                 async_update: true,
                 ..namespace_info::Capabilities::default()
             }),
-            supports_schedules: false,
+            supports_schedules: true,
             ..NamespaceInfo::default()
         }),
         config: Some(NamespaceConfig {

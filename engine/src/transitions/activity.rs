@@ -293,6 +293,19 @@ impl State {
                     && activity.heartbeat_deadline_passed(now)
             }
         };
+        // Both due (schedule-to-start defaults to schedule-to-close): the server's timers sort
+        // by time, then event, then timeout type, so schedule-to-start is the one recorded.
+        let kind = match kind {
+            ActivityTimeoutKind::ScheduleToClose
+                if activity.phase == ActivityPhase::Scheduled
+                    && activity
+                        .schedule_to_start
+                        .is_some_and(|limit| activity.attempt_scheduled_time + limit <= now) =>
+            {
+                ActivityTimeoutKind::ScheduleToStart
+            }
+            kind => kind,
+        };
         if current {
             self.finish_activity_attempt(
                 key,

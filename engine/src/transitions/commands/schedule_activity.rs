@@ -128,6 +128,9 @@ pub(super) fn handle(
     if let Ok(execution) = state.execution_mut(key) {
         execution.activities.insert(scheduled_event_id, activity);
     }
+    // The attempt (and its schedule-to-start timer) first, as the server arms them; which
+    // timeout is recorded when both are due is decided where they fire (`time_out_activity`).
+    state.queue_activity_attempt(key, scheduled_event_id);
     if let Some(limit) = schedule_to_close {
         state.timers.add(
             now + limit,
@@ -139,6 +142,5 @@ pub(super) fn handle(
             },
         );
     }
-    state.queue_activity_attempt(key, scheduled_event_id);
     Ok(())
 }
