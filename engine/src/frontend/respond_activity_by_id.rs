@@ -13,7 +13,7 @@ use temporalio_protos::temporal::api::workflowservice::v1::{
 };
 
 use super::Frontend;
-use super::respond_activity_task::{activity_not_found, answer, heartbeat};
+use super::respond_activity_task::{activity_not_found, answer, heartbeat, keep_heartbeat_details};
 use crate::error::EngineError;
 use crate::execution::activity::{ActivityPhase, AttemptOutcome};
 use crate::ids::ExecutionKey;
@@ -73,15 +73,7 @@ impl Frontend {
             &request.identity,
             true,
         )?;
-        if let Some(details) = request.last_heartbeat_details
-            && let Some(activity) = state
-                .executions
-                .get_mut(&attempt.0)
-                .map(std::sync::Arc::make_mut)
-                .and_then(|e| e.activities.get_mut(&attempt.1))
-        {
-            activity.heartbeat_details = Some(details);
-        }
+        keep_heartbeat_details(&mut state, &attempt, request.last_heartbeat_details);
         answer(
             &mut state,
             &attempt,

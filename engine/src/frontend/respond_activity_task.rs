@@ -42,15 +42,7 @@ impl Frontend {
         })?;
         let mut state = self.shared.lock();
         let attempt = running_attempt(&state, &request.task_token)?;
-        if let Some(details) = request.last_heartbeat_details
-            && let Some(activity) = state
-                .executions
-                .get_mut(&attempt.0)
-                .map(std::sync::Arc::make_mut)
-                .and_then(|e| e.activities.get_mut(&attempt.1))
-        {
-            activity.heartbeat_details = Some(details);
-        }
+        keep_heartbeat_details(&mut state, &attempt, request.last_heartbeat_details);
         answer(
             &mut state,
             &attempt,
@@ -126,6 +118,23 @@ pub(super) fn heartbeat(
         cancel_requested,
         ..RecordActivityTaskHeartbeatResponse::default()
     })
+}
+
+/// A failed attempt's last heartbeat details, kept for the timeout failure and the next attempt.
+pub(super) fn keep_heartbeat_details(
+    state: &mut State,
+    (key, scheduled_event_id, _): &(ExecutionKey, i64, i32),
+    details: Option<temporalio_protos::temporal::api::common::v1::Payloads>,
+) {
+    if let Some(details) = details
+        && let Some(activity) = state
+            .executions
+            .get_mut(key)
+            .map(std::sync::Arc::make_mut)
+            .and_then(|e| e.activities.get_mut(scheduled_event_id))
+    {
+        activity.heartbeat_details = Some(details);
+    }
 }
 
 /// Applies a worker's answer to an attempt, unless a fault decided otherwise.
